@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { dashboardUid } from './dashboard-uid.js';
+
+describe('dashboardUid', () => {
+  it('prefixes the kebab-case name', () => {
+    expect(dashboardUid('slo-overview')).toBe('tracseq-slo-overview');
+  });
+
+  it('rejects names Grafana or URLs would mangle', () => {
+    expect(() => dashboardUid('SLO overview')).toThrow(/kebab-case/);
+    expect(() => dashboardUid('x'.repeat(40))).toThrow(/40 characters/);
+  });
+});

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { promtoolCheckMetrics } from '@tracseq/testkit';
+import { describe, expect, it } from 'vitest';
+import { ALL_METRICS, METRICS, type MetricDefinition, OMITTED_DEFAULT_METRICS } from '../contract/index.js';
+import { createMetricsRegistry } from './create-metrics-registry.js';
+
+function firstValue(def: MetricDefinition, index: number): string {
+  const label = def.labels[index];
+  return label?.values?.[0] ?? 'other';
+}
+
+describe('createMetricsRegistry', () => {
+  it('produces an exposition of every contract metric that passes promtool check metrics', async () => {
+    const { registry, metrics } = createMetricsRegistry({ serviceName: 'sample-service' });
+    for (const [id, def] of Object.entries(METRICS)) {
+      const labels = Object.fromEntries(def.labels.map((l, i) => [l.name, firstValue(def, i)]));
+      const metric = metrics[id as keyof typeof METRICS];
+      if ('observe' in metric) metric.observe(labels, 0.07);
+      else if ('set' in metric) metric.set(labels, 1);
+      else metric.inc(labels);
+    }
+    const exposition = await registry.metrics();
+    for (const def of ALL_METRICS) {
+      expect(exposition).toContain(`# TYPE ${def.name} ${def.type}`);
+    }
+    expect(exposition).toContain(
+      'http_server_request_duration_seconds_bucket{le="0.1",service="sample-service",http_request_method="CONNECT",http_route="other",http_response_status_code="other"} 1',
+    );
+    for (const omitted of OMITTED_DEFAULT_METRICS) expect(exposition).not.toContain(`${omitted} `);
+    expect(exposition).toContain('nodejs_active_handles{');
+    const result = await promtoolCheckMetrics(exposition);
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.ok).toBe(true);
+  });
+
+  it('rejects an empty service name', () => {
+    expect(() => createMetricsRegistry({ serviceName: ' ' })).toThrow(/serviceName/);
+  });
+
+  it('ships a contract.json that matches the contract', () => {
+    const shipped = JSON.parse(readFileSync(new URL('../../contract.json', import.meta.url), 'utf8'));
+    expect(shipped.metrics.map((m: MetricDefinition) => m.name)).toEqual(ALL_METRICS.map((m) => m.name));
+  });
+});
