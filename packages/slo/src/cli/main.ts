@@ -1,0 +1,305 @@
+#!/usr/bin/env node
+import { execFile, execFileSync } from 'node:child_process';
+// tracseq-slo: the only place in @tracseq/slo that touches files, spawns promtool and exits.
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../duration.js';
+import { explainSlos, renderExplanations } from '../explain/explain-slos.js';
+import { importSpec } from '../import/import-spec.js';
+import { buildAlertmanagerConfig } from '../output/build-alertmanager-config.js';
+import { generateOutputs } from '../output/generate-outputs.js';
+import { renderYaml } from '../output/render-yaml.js';
+import { planSlos } from '../rules/slo-plan.js';
+import { type LoadResult, loadSpecs } from '../spec/load-specs.js';
+import { formatSpecError, type SpecError } from '../spec/spec-error.js';
+import { readSpecSources } from './read-spec-sources.js';
+import { diffOutputs, writeOutputs } from './write-files.js';
+
+const EXIT = { ok: 0, invalid: 1, usage: 2, missingTool: 3 } as const;
+
+const USAGE = `usage: tracseq-slo <command> [options]
+
+commands:
+  validate PATH...                 validate SLO specs (files or directories of *.yaml/*.yml)
+  generate PATH... [--out DIR]     write rules, promtool tests, PrometheusRule CRDs and Mimir files
+           [--alertmanager FILE]   also write the Alertmanager config
+  test [--out DIR]                 promtool check rules + test rules on DIR's generated files
+  check PATH... [--out DIR]        validate, regenerate, fail on stale output, then test (what CI runs)
+  explain PATH... [--evaluation-interval 1m]
+                                   per alert: budget spent before firing, time to detect, time to reset
+  import sloth|openslo FILE        print the native spec of a Sloth or OpenSLO file
+
+options:
+  --out DIR            output directory (default: the parent of the first PATH, e.g. prometheus/)
+  --grafana-url URL    Grafana base URL for alert dashboard_url (default http://localhost:3000)
+  --json               machine-readable result: {ok, errors: [{file, line, column, path, message, hint}]}
+
+exit codes: 0 ok, 1 invalid input / stale output / failing test, 2 usage, 3 a needed tool is missing`;
+
+class UsageError extends Error {}
+class MissingToolError extends Error {}
+
+interface Flags {
+  out?: string;
+  json?: boolean;
+  'grafana-url'?: string;
+  alertmanager?: string;
+  'evaluation-interval'?: string;
+  help?: boolean;
+}
+
+function print(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+function report(json: boolean, errors: readonly SpecError[], extra: Record<string, unknown> = {}): void {
+  if (json) {
+    print(JSON.stringify({ ok: errors.length === 0, errors, ...extra }, null, 2));
+  } else {
+    for (const error of errors) process.stderr.write(`${formatSpecError(error)}\n`);
+  }
+}
+
+function load(paths: readonly string[], json: boolean): LoadResult | undefined {
+  if (paths.length === 0) throw new UsageError('give at least one spec file or directory');
+  let result: LoadResult;
+  try {
+    result = loadSpecs(readSpecSources(paths));
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    report(json, [
+      {
+        file: String(err.path ?? paths[0]),
+        line: 0,
+        column: 0,
+        path: '',
+        message: err.message,
+        hint: 'check the path',
+      },
+    ]);
+    return undefined;
+  }
+  if (result.errors.length > 0) {
+    report(json, result.errors);
+    return undefined;
+  }
+  return result;
+}
+
+function outDirOf(flags: Flags, paths: readonly string[]): string {
+  if (flags.out) return resolve(flags.out);
+  const first = paths[0];
+  if (!first) throw new UsageError('--out is required when no PATH is given');
+  const stat = statSync(first, { throwIfNoEntry: false });
+  return resolve(stat?.isDirectory() ? dirname(resolve(first)) : dirname(dirname(resolve(first))));
+}
+
+function generated(result: LoadResult, outDir: string, flags: Flags) {
+  return generateOutputs(
+    result.specs,
+    (path) => relative(outDir, resolve(path)).split('\\').join('/'),
+    flags['grafana-url'] ? { grafanaUrl: flags['grafana-url'] } : {},
+  );
+}
+
+function promtool(args: string[], cwd?: string): { ok: boolean; output: string } {
+  try {
+    const output = execFileSync('promtool', args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { ok: true, output };
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string; status?: number };
+    if (err.code === 'ENOENT') {
+      throw new MissingToolError(
+        "promtool is not installed: it comes from the Debian package 'prometheus' (apt-get install prometheus) or a Prometheus release",
+      );
+    }
+    return { ok: false, output: `${err.stdout ?? ''}${err.stderr ?? ''}` };
+  }
+}
+
+function listFiles(dir: string, suffix: string): string[] {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(suffix))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+function promtoolAsync(args: string[], cwd: string): Promise<{ ok: boolean; output: string }> {
+  return new Promise((done) => {
+    execFile('promtool', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      done({ ok: !error, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+async function runTests(outDir: string, json: boolean): Promise<number> {
+  const rules = listFiles(join(outDir, 'rules'), '.yml');
+  const tests = listFiles(join(outDir, 'tests'), '.yml');
+  if (rules.length === 0) {
+    report(json, [
+      {
+        file: join(outDir, 'rules'),
+        line: 0,
+        column: 0,
+        path: '',
+        message: 'no generated rule files',
+        hint: 'run tracseq-slo generate first',
+      },
+    ]);
+    return EXIT.invalid;
+  }
+  const checked = promtool(['check', 'rules', ...rules]);
+  if (!checked.ok) {
+    process.stderr.write(checked.output);
+    return EXIT.invalid;
+  }
+  // promtool is single-threaded per file; run as many files at once as there are cores.
+  const queue = [...tests];
+  let failed = 0;
+  const worker = async () => {
+    for (let test = queue.shift(); test !== undefined; test = queue.shift()) {
+      const result = await promtoolAsync(['test', 'rules', relative(dirname(test), test)], dirname(test));
+      if (!result.ok) {
+        failed++;
+        process.stderr.write(`${test}:\n${result.output}\n`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, availableParallelism()) }, worker));
+  const summary = `${rules.length} rule file(s) pass promtool check rules; ${tests.length - failed} passed, ${failed} failed promtool rule test file(s)`;
+  if (json) print(JSON.stringify({ ok: failed === 0, errors: [], summary }));
+  else print(summary);
+  return failed === 0 ? EXIT.ok : EXIT.invalid;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      'grafana-url': { type: 'string' },
+      alertmanager: { type: 'string' },
+      'evaluation-interval': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const flags = values as Flags;
+  const json = flags.json === true;
+  if (command === undefined || command === 'help' || flags.help) {
+    print(USAGE);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  switch (command) {
+    case 'validate': {
+      const result = load(positionals, json);
+      if (!result) return EXIT.invalid;
+      const count = result.specs.reduce((n, s) => n + s.spec.slos.length, 0);
+      if (json) report(true, []);
+      else print(`${result.specs.length} spec file(s), ${count} SLO(s): valid`);
+      return EXIT.ok;
+    }
+    case 'generate': {
+      const result = load(positionals, json);
+      if (!result) return EXIT.invalid;
+      const outDir = outDirOf(flags, positionals);
+      const files = generated(result, outDir, flags);
+      const written = writeOutputs(outDir, files);
+      if (flags.alertmanager) {
+        const content = renderYaml(
+          buildAlertmanagerConfig(),
+          'tracseq-slo defaults (buildAlertmanagerConfig)',
+        );
+        writeFileSync(flags.alertmanager, content);
+      }
+      if (json) report(true, [], { written });
+      else print(`${files.size} file(s) generated in ${outDir} (${written.length} changed)`);
+      return EXIT.ok;
+    }
+    case 'test':
+      return runTests(outDirOf(flags, positionals), json);
+    case 'check': {
+      const result = load(positionals, json);
+      if (!result) return EXIT.invalid;
+      const outDir = outDirOf(flags, positionals);
+      const diff = diffOutputs(outDir, generated(result, outDir, flags));
+      const stale = [...diff.changed, ...diff.missing, ...diff.stale];
+      if (stale.length > 0) {
+        const errors = stale.map((path) => ({
+          file: join(outDir, path),
+          line: 0,
+          column: 0,
+          path: '',
+          message: diff.stale.includes(path)
+            ? 'generated file no longer produced by any spec'
+            : 'generated file is out of date',
+          hint: `run tracseq-slo generate ${positionals.join(' ')}`,
+        }));
+        report(json, errors);
+        return EXIT.invalid;
+      }
+      return await runTests(outDir, json);
+    }
+    case 'explain': {
+      const result = load(positionals, json);
+      if (!result) return EXIT.invalid;
+      const interval = flags['evaluation-interval'] ?? '1m';
+      const rows = explainSlos(
+        result.specs.flatMap((s) => planSlos(s.spec)),
+        parseDuration(interval),
+      );
+      print(
+        json
+          ? JSON.stringify({ ok: true, errors: [], alerts: rows }, null, 2)
+          : renderExplanations(rows, interval),
+      );
+      return EXIT.ok;
+    }
+    case 'import': {
+      const [format, file] = positionals;
+      if ((format !== 'sloth' && format !== 'openslo') || !file)
+        throw new UsageError('usage: tracseq-slo import sloth|openslo FILE');
+      const outcome = importSpec(format, readSpecSources([file])[0] as { path: string; text: string });
+      for (const warning of outcome.warnings)
+        process.stderr.write(`${formatSpecError(warning).replace(/^/, 'warning: ')}\n`);
+      if (outcome.errors.length > 0) {
+        report(json, outcome.errors);
+        return EXIT.invalid;
+      }
+      print(outcome.text ?? '');
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function main(): Promise<void> {
+  let code: number;
+  try {
+    code = await run(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`tracseq-slo: ${(error as Error).message}\n\n${USAGE}\n`);
+      code = EXIT.usage;
+    } else if (error instanceof MissingToolError) {
+      process.stderr.write(`tracseq-slo: ${error.message}\n`);
+      code = EXIT.missingTool;
+    } else {
+      process.stderr.write(`tracseq-slo: ${(error as Error).stack ?? String(error)}\n`);
+      code = EXIT.invalid;
+    }
+  }
+  process.exitCode = code;
+}
+
+await main();

@@ -1,0 +1,197 @@
+import { formatNumber, quoteLabelValue, withWindow } from '../sli/promql-text.js';
+import type { SloSpecFile } from '../spec/types.js';
+import { type RuleOptions, resolveRuleOptions } from './options.js';
+import type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from './rule-types.js';
+import { HELPER_WINDOW, planSlos, type SloPlan } from './slo-plan.js';
+
+/** Recording rule names (Sloth's where Sloth has one). */
+export const RECORDS = {
+  errorRatio: (window: string) => `slo:sli_error:ratio_rate${window}`,
+  errorRate: `slo:sli_errors:rate${HELPER_WINDOW}`,
+  totalRate: `slo:sli_total:rate${HELPER_WINDOW}`,
+  objective: 'slo:objective:ratio',
+  errorBudget: 'slo:error_budget:ratio',
+  periodDays: 'slo:time_period:days',
+  currentBurnRate: 'slo:current_burn_rate:ratio',
+  periodBurnRate: 'slo:period_burn_rate:ratio',
+  budgetRemaining: 'slo:period_error_budget_remaining:ratio',
+  info: 'tracseq_slo_info',
+} as const;
+
+function idSelector(plan: SloPlan): string {
+  return `{slo_id=${quoteLabelValue(plan.id)}}`;
+}
+
+function baseLabels(plan: SloPlan): Record<string, string> {
+  return { ...plan.labels, slo_id: plan.id, slo_name: plan.name, slo_service: plan.service };
+}
+
+/**
+ * Error ratio that is 0, not NaN or missing, when there is no traffic or no error series yet;
+ * missing only when the total series is missing, which is what `SloMetricAbsent` watches.
+ */
+function safeRatio(errors: string, total: string): string {
+  return `(${errors}) / ((${total}) > 0)\nor\n0 * (${total})`;
+}
+
+function sliRecordings(plan: SloPlan): RecordingRule[] {
+  const labels = (window: string) => ({ ...baseLabels(plan), slo_window: window });
+  const sel = idSelector(plan);
+  const rules: RecordingRule[] = [];
+  const { sli } = plan;
+  if (sli.kind === 'events') {
+    const errors = withWindow(sli.errorQuery, HELPER_WINDOW);
+    const total = withWindow(sli.totalQuery, HELPER_WINDOW);
+    rules.push(
+      { record: RECORDS.errorRate, expr: `(${errors})\nor\n0 * (${total})`, labels: labels(HELPER_WINDOW) },
+      { record: RECORDS.totalRate, expr: total, labels: labels(HELPER_WINDOW) },
+    );
+  }
+  for (const window of plan.windows) {
+    const expr =
+      sli.kind === 'raw'
+        ? withWindow(sli.errorRatioQuery, window)
+        : window === HELPER_WINDOW
+          ? safeRatio(`${RECORDS.errorRate}${sel}`, `${RECORDS.totalRate}${sel}`)
+          : safeRatio(withWindow(sli.errorQuery, window), withWindow(sli.totalQuery, window));
+    rules.push({ record: RECORDS.errorRatio(window), expr, labels: labels(window) });
+  }
+  const p = plan.period;
+  const periodExpr =
+    sli.kind === 'raw'
+      ? `avg_over_time(${RECORDS.errorRatio(HELPER_WINDOW)}${sel}[${p}])`
+      : safeRatio(
+          `sum_over_time(${RECORDS.errorRate}${sel}[${p}])`,
+          `sum_over_time(${RECORDS.totalRate}${sel}[${p}])`,
+        );
+  rules.push({ record: RECORDS.errorRatio(p), expr: periodExpr, labels: labels(p) });
+  return rules;
+}
+
+function metaRecordings(plan: SloPlan): RecordingRule[] {
+  const labels = baseLabels(plan);
+  const sel = idSelector(plan);
+  const budget = formatNumber(plan.budget);
+  return [
+    { record: RECORDS.objective, expr: `vector(${formatNumber(plan.objective)})`, labels },
+    { record: RECORDS.errorBudget, expr: `vector(${budget})`, labels },
+    { record: RECORDS.periodDays, expr: `vector(${formatNumber(plan.periodSeconds / 86_400)})`, labels },
+    {
+      record: RECORDS.currentBurnRate,
+      expr: `max without (slo_window) (${RECORDS.errorRatio(HELPER_WINDOW)}${sel}) / ${budget}`,
+      labels,
+    },
+    {
+      record: RECORDS.periodBurnRate,
+      expr: `max without (slo_window) (${RECORDS.errorRatio(plan.period)}${sel}) / ${budget}`,
+      labels,
+    },
+    { record: RECORDS.budgetRemaining, expr: `1 - ${RECORDS.periodBurnRate}${sel}`, labels },
+    {
+      record: RECORDS.info,
+      expr: 'vector(1)',
+      labels: { ...labels, slo_objective: formatNumber(plan.objective * 100), slo_period: plan.period },
+    },
+  ];
+}
+
+function dashboardUrl(plan: SloPlan, options: RuleOptions): string {
+  const custom = plan.spec.alerting?.dashboardUrl;
+  if (custom) return custom;
+  const query = new URLSearchParams({ 'var-service': plan.service, 'var-slo': plan.name });
+  return `${options.grafanaUrl.replace(/\/$/, '')}/d/${options.sloDashboardUid}?${query}`;
+}
+
+function burnAlerts(plan: SloPlan, options: RuleOptions): AlertingRule[] {
+  const sel = idSelector(plan);
+  const budget = formatNumber(plan.budget);
+  const objectivePercent = formatNumber(plan.objective * 100);
+  const remainingQuery = `${RECORDS.budgetRemaining}${sel}`;
+  const alerting = plan.spec.alerting ?? {};
+  return plan.pairs.map((pair) => {
+    const threshold = formatNumber(pair.factor * plan.budget);
+    const ratio = (window: string) =>
+      `max without (slo_window) (${RECORDS.errorRatio(window)}${sel} > ${threshold})`;
+    const severitySpec = alerting[pair.kind] ?? {};
+    const budgetLeft = `{{ with query ${JSON.stringify(remainingQuery)} }}{{ . | first | value | humanizePercentage }}{{ else }}unknown{{ end }}`;
+    return {
+      alert: options.burnAlertName,
+      expr: `${ratio(pair.longWindow)} / ${budget}\nand\n${ratio(pair.shortWindow)}`,
+      labels: {
+        ...plan.labels,
+        ...(alerting.labels ?? {}),
+        ...(severitySpec.labels ?? {}),
+        long_window: pair.longWindow,
+        service: plan.service,
+        severity: pair.severity,
+        short_window: pair.shortWindow,
+        slo: plan.name,
+      },
+      annotations: {
+        ...(alerting.annotations ?? {}),
+        ...(severitySpec.annotations ?? {}),
+        summary: `${plan.service} ${plan.name}: error budget burning ${formatNumber(pair.factor)}x too fast (${pair.kind})`,
+        description:
+          `${plan.service}/${plan.name} (objective ${objectivePercent}% over ${plan.period}) is burning its error budget ` +
+          `at {{ printf "%.1f" $value }}x the sustainable rate over ${pair.longWindow}, and above ${formatNumber(pair.factor)}x ` +
+          `over ${pair.shortWindow} too. At this rate ${formatNumber(pair.budgetPercent)}% of the budget goes in ${pair.longWindow}. ` +
+          `Budget left this ${plan.period}: ${budgetLeft}.`,
+        ...(alerting.runbookUrl ? { runbook_url: alerting.runbookUrl } : {}),
+        dashboard_url: dashboardUrl(plan, options),
+      },
+    };
+  });
+}
+
+function absentAlert(plan: SloPlan, options: RuleOptions): AlertingRule {
+  const sel = idSelector(plan);
+  const watched = plan.sli.kind === 'raw' ? RECORDS.errorRatio(HELPER_WINDOW) : RECORDS.totalRate;
+  const alerting = plan.spec.alerting ?? {};
+  return {
+    alert: options.absentAlertName,
+    expr: `absent(${watched}${sel})`,
+    for: options.absentFor,
+    labels: {
+      ...plan.labels,
+      ...(alerting.labels ?? {}),
+      service: plan.service,
+      severity: 'warning',
+      slo: plan.name,
+    },
+    annotations: {
+      summary: `${plan.service} ${plan.name}: SLI has no data`,
+      description:
+        `The SLI of ${plan.service}/${plan.name} has had no total-events series for ${options.absentFor}: ` +
+        'the service is not scraped, was renamed, or its metrics changed. Burn-rate alerts cannot fire while it is missing.',
+      ...(alerting.runbookUrl ? { runbook_url: alerting.runbookUrl } : {}),
+      dashboard_url: dashboardUrl(plan, options),
+    },
+  };
+}
+
+/**
+ * The rule group of one planned SLO: SLI recordings, meta recordings, then alerts. One group,
+ * because rules in a group run in order at the same timestamp: alerts always read the
+ * recordings of this evaluation, never a stale one from a group that happened to run later.
+ */
+export function buildSloGroup(plan: SloPlan, options: RuleOptions): RuleGroup {
+  return {
+    name: `tracseq-slo-${plan.id}`,
+    rules: [
+      ...sliRecordings(plan),
+      ...metaRecordings(plan),
+      ...burnAlerts(plan, options),
+      absentAlert(plan, options),
+    ],
+  };
+}
+
+/**
+ * Builds the Prometheus rule file of one (validated) spec file: per SLO, traffic-weighted error
+ * ratios for every alert window and the period, objective, budget, burn-rate and budget-remaining
+ * series, one `SloErrorBudgetBurn` rule per window pair and one `SloMetricAbsent`.
+ */
+export function buildRules(file: SloSpecFile, options: Partial<RuleOptions> = {}): RuleFile {
+  const resolved = resolveRuleOptions(options);
+  return { groups: planSlos(file).map((plan) => buildSloGroup(plan, resolved)) };
+}

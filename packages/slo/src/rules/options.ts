@@ -1,0 +1,30 @@
+/** Options of the rule generator; merge yours over {@link DEFAULT_RULE_OPTIONS}. */
+export interface RuleOptions {
+  /** Base URL of Grafana for alert `dashboard_url`s. */
+  readonly grafanaUrl: string;
+  /** uid of the SLO overview dashboard the alerts link to. */
+  readonly sloDashboardUid: string;
+  /** Alert name of the burn-rate alerts (fixed by the alert contract; change only for tests). */
+  readonly burnAlertName: string;
+  /** Alert name of the missing-SLI alert. */
+  readonly absentAlertName: string;
+  /** How long the SLI's total series must be absent before `SloMetricAbsent` fires. */
+  readonly absentFor: string;
+}
+
+/** uid of the generated SLO overview dashboard (`tracseq-slo-overview`). */
+export const SLO_OVERVIEW_DASHBOARD_UID = 'tracseq-slo-overview';
+
+/** Defaults of {@link RuleOptions}. */
+export const DEFAULT_RULE_OPTIONS: RuleOptions = {
+  grafanaUrl: 'http://localhost:3000',
+  sloDashboardUid: SLO_OVERVIEW_DASHBOARD_UID,
+  burnAlertName: 'SloErrorBudgetBurn',
+  absentAlertName: 'SloMetricAbsent',
+  absentFor: '10m',
+};
+
+/** Merges partial options over the defaults. */
+export function resolveRuleOptions(options: Partial<RuleOptions> = {}): RuleOptions {
+  return { ...DEFAULT_RULE_OPTIONS, ...options };
+}

@@ -1,0 +1,105 @@
+/** The `version` of a native SLO spec file. */
+export const SPEC_VERSION = 'tracseq.slo/v1';
+
+/** SLI presets bound to the telemetry metric contract. */
+export const PRESETS = [
+  'http-availability',
+  'http-latency',
+  'sample-processing-success',
+  'sample-turnaround',
+] as const;
+
+/** Name of an SLI preset. */
+export type PresetName = (typeof PRESETS)[number];
+
+/** Label matchers added to a preset's own; values match exactly. */
+export type Selector = Readonly<Record<string, string>>;
+
+/** An SLI from a preset. `thresholdSeconds` applies to the latency presets only. */
+export interface PresetSli {
+  readonly preset: PresetName;
+  readonly selector?: Selector;
+  readonly thresholdSeconds?: number;
+}
+
+/** An SLI from two PromQL queries with `{{.window}}`; bad events over all events. */
+export interface EventsSli {
+  readonly events: { readonly errorQuery: string; readonly totalQuery: string };
+}
+
+/** An SLI from one PromQL query with `{{.window}}` giving the error ratio directly. */
+export interface RawSli {
+  readonly raw: { readonly errorRatioQuery: string };
+}
+
+/** A latency SLI on any contract histogram: requests slower than `thresholdSeconds` are bad. */
+export interface LatencySli {
+  readonly latency: {
+    readonly metric: string;
+    readonly thresholdSeconds: number;
+    readonly selector?: Selector;
+  };
+}
+
+/** Any SLI the spec accepts. */
+export type Sli = PresetSli | EventsSli | RawSli | LatencySli;
+
+/** One window pair in Sloth's `AlertWindows` spec body. */
+export interface AlertWindowSpec {
+  readonly errorBudgetPercent: number;
+  readonly shortWindow: string;
+  readonly longWindow: string;
+}
+
+/** Sloth `AlertWindows` `spec` body: overrides the windows derived from the period. */
+export interface AlertWindowsSpec {
+  readonly sloPeriod?: string;
+  readonly page: { readonly quick: AlertWindowSpec; readonly slow: AlertWindowSpec };
+  readonly ticket: { readonly quick: AlertWindowSpec; readonly slow: AlertWindowSpec };
+}
+
+/** Page or ticket alert settings. */
+export interface AlertSeveritySpec {
+  readonly enabled?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** Alerting settings of one SLO. */
+export interface AlertingSpec {
+  readonly runbookUrl?: string;
+  readonly dashboardUrl?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly page?: AlertSeveritySpec;
+  readonly ticket?: AlertSeveritySpec;
+}
+
+/** One SLO. */
+export interface SloSpec {
+  readonly name: string;
+  readonly description?: string;
+  /** Percent, 0 < objective < 100. */
+  readonly objective: number;
+  /** Default `30d`. */
+  readonly period?: string;
+  readonly sli: Sli;
+  readonly alertWindows?: AlertWindowsSpec;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly alerting?: AlertingSpec;
+}
+
+/** A `tracseq.slo/v1` spec file: the SLOs of one service. */
+export interface SloSpecFile {
+  readonly $schema?: string;
+  readonly version: typeof SPEC_VERSION;
+  readonly service: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly slos: readonly SloSpec[];
+}
+
+/** Labels the generator owns; specs and importers cannot set them. */
+export const RESERVED_LABELS = ['slo', 'service', 'severity', 'long_window', 'short_window'] as const;
+
+/** Labels of the recording rules, also owned by the generator. */
+export const RECORDING_LABELS = ['slo_id', 'slo_service', 'slo_name', 'slo_window'] as const;
