@@ -6,7 +6,7 @@ import type { SpecPath } from './spec-error.js';
 // ajv is CommonJS; under NodeNext its class is the default export's `default`.
 const Ajv2020 = Ajv2020Module.Ajv2020;
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(SLO_SPEC_SCHEMA);
 
 /** A schema violation located by path, with a message and a fix. */
@@ -89,6 +89,14 @@ function describe(error: ErrorObject, path: (string | number)[]): SchemaProblem 
         hint: 'change the value',
       };
     case 'pattern':
+      if (error.propertyName !== undefined) {
+        return {
+          path: [...path, error.propertyName],
+          atKey: true,
+          message: `"${error.propertyName}" is not a valid label name`,
+          hint: 'use letters, digits and underscores, not starting with a digit',
+        };
+      }
       if (path.includes('period') || /Window$|sloPeriod/.test(String(field))) {
         return {
           path,
@@ -110,9 +118,9 @@ function describe(error: ErrorObject, path: (string | number)[]): SchemaProblem 
       return { path, atKey: false, message: 'has an invalid key', hint: 'see the key error above' };
     case 'not':
       return {
-        path,
+        path: [...path, String(error.propertyName)],
         atKey: true,
-        message: `label "${String(field)}" is reserved for the generator`,
+        message: `label "${String(error.propertyName)}" is reserved for the generator`,
         hint: 'rename the label; slo, service, severity, long_window, short_window and slo_* are set by tracseq-slo',
       };
     case 'minItems':
