@@ -200,21 +200,18 @@ function fromOpenSlo(ctx: ImportContext, data: Json): SloSpecFile | undefined {
       'use Occurrences (ratio of good or bad events to total)',
     );
   }
-  const windows = Array.isArray(spec.timeWindows) ? spec.timeWindows : [];
+  const windowKey = spec.timeWindows !== undefined ? 'timeWindows' : 'timeWindow';
+  const windows = Array.isArray(spec[windowKey]) ? (spec[windowKey] as unknown[]) : [];
   const window = obj(windows[0]);
   let period: string | undefined;
   if (windows.length !== 1 || !window) {
     ctx.error(
-      ['spec', 'timeWindows'],
+      ['spec', windowKey],
       'exactly one time window is required',
       'give one rolling window such as {count: 30, unit: Day}',
     );
   } else if (window.isRolling === false || obj(window.calendar)) {
-    ctx.error(
-      ['spec', 'timeWindows', 0],
-      'calendar-aligned windows are not supported',
-      'use a rolling window',
-    );
+    ctx.error(['spec', windowKey, 0], 'calendar-aligned windows are not supported', 'use a rolling window');
   } else {
     const duration =
       typeof window.duration === 'string'
@@ -224,7 +221,7 @@ function fromOpenSlo(ctx: ImportContext, data: Json): SloSpecFile | undefined {
     else if (/^\d+[dhm]$/.test(duration)) period = duration;
     else
       ctx.error(
-        ['spec', 'timeWindows', 0],
+        ['spec', windowKey, 0],
         `window ${duration} is not supported`,
         'use a count and a unit of Day, Hour or Minute',
       );
@@ -235,12 +232,14 @@ function fromOpenSlo(ctx: ImportContext, data: Json): SloSpecFile | undefined {
   objectives.forEach((raw, i) => {
     const objective = obj(raw) ?? {};
     const path: SpecPath = ['spec', 'objectives', i];
-    const ratio = obj(objective.ratioMetrics) ?? obj(obj(spec.indicator)?.spec)?.ratioMetric;
-    if (!ratio || typeof ratio !== 'object') {
+    const indicator = obj(obj(spec.indicator)?.spec);
+    const ratio = obj(objective.ratioMetrics) ?? obj(indicator?.ratioMetric);
+    if (!ratio) {
+      const threshold = indicator?.thresholdMetric !== undefined;
       ctx.error(
-        path,
-        'only ratio metrics are supported',
-        'express the SLI as ratioMetrics with good or bad and total',
+        threshold ? ['spec', 'indicator', 'spec', 'thresholdMetric'] : path,
+        threshold ? 'threshold metrics are not supported' : 'only ratio metrics are supported',
+        'express the SLI as a ratio metric with good or bad and total PromQL queries',
       );
       return;
     }
