@@ -1,0 +1,30 @@
+import type { BreakerConfig, BreakerPolicy } from './breaker-config.js';
+import type { BreakerKey } from './breaker-name.js';
+
+// Operation outranks instrument, instrument outranks lab: a rule naming the operation is the
+// most specific description of a call.
+const WEIGHT = { operation: 4, instrument: 2, lab: 1 } as const;
+
+/**
+ * The policy of the most specific rule matching `key` (operation, then instrument, then lab),
+ * or the defaults. A rule matches when every part it names equals the key's; among equally
+ * specific rules the first listed wins.
+ */
+export function resolvePolicy(config: BreakerConfig, key: BreakerKey): BreakerPolicy {
+  let best: { score: number; policy: BreakerPolicy } | undefined;
+  for (const rule of config.rules) {
+    let score = 0;
+    let matches = true;
+    for (const part of ['lab', 'instrument', 'operation'] as const) {
+      const wanted = rule.match[part];
+      if (wanted === undefined) continue;
+      if (wanted !== key[part]) {
+        matches = false;
+        break;
+      }
+      score += WEIGHT[part];
+    }
+    if (matches && (best === undefined || score > best.score)) best = { score, policy: rule.policy };
+  }
+  return best?.policy ?? config.defaults;
+}
