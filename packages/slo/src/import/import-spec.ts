@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { renderYaml } from '../output/render-yaml.js';
 import { loadSpecs } from '../spec/load-specs.js';
 import { createSourceMap, type SourceMap } from '../spec/source-map.js';
@@ -259,6 +259,8 @@ function fromOpenSlo(ctx: ImportContext, data: Json): SloSpecFile | undefined {
         objective: Number((objective.target !== undefined ? target * 100 : target).toPrecision(12)),
         period,
         sli: { events: { errorQuery: bad ?? `(${total}) - (${good})`, totalQuery: total } },
+        // Sloth generates no alerts for OpenSLO objectives (OpenSLO alert policies are not read).
+        alerting: { page: { enabled: false }, ticket: { enabled: false } },
       }) as SloSpec,
     );
   });
@@ -276,28 +278,52 @@ export function importSpec(
   source: { path: string; text: string },
 ): ImportOutcome {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source.text, { lineCounter });
-  const ctx = new ImportContext(source.path, createSourceMap(doc, lineCounter));
-  const data = obj(doc.toJS()) ?? {};
-  const version = String(data.version ?? data.apiVersion ?? '');
+  const docs = parseAllDocuments(source.text, { lineCounter });
   const accepted =
     format === 'sloth' ? ['prometheus/v1', 'sloth.slok.dev/v1'] : ['openslo/v1alpha', 'openslo/v1'];
-  if (doc.errors.length > 0) {
-    ctx.error([], `YAML syntax error: ${doc.errors[0]?.message.split('\n')[0]}`, 'fix the YAML');
-    return { errors: ctx.errors, warnings: ctx.warnings };
+  const errors: SpecError[] = [];
+  const warnings: SpecError[] = [];
+  const specs: SloSpecFile[] = [];
+  // Sloth reads every document of a file; each converts on its own, then one service's merge.
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const ctx = new ImportContext(source.path, createSourceMap(doc, lineCounter));
+    if (doc.errors.length > 0) {
+      ctx.error([], `YAML syntax error: ${doc.errors[0]?.message.split('\n')[0]}`, 'fix the YAML');
+      errors.push(...ctx.errors);
+      continue;
+    }
+    const data = obj(doc.toJS()) ?? {};
+    if (Object.keys(data).length === 0) continue;
+    const version = String(data.version ?? data.apiVersion ?? '');
+    if (!accepted.includes(version)) {
+      ctx.error(
+        [data.version === undefined ? 'apiVersion' : 'version'],
+        `"${version}" is not a ${format} format`,
+        `use one of ${accepted.join(', ')}`,
+      );
+    } else {
+      const converted = format === 'sloth' ? fromSloth(ctx, data) : fromOpenSlo(ctx, data);
+      if (converted && ctx.errors.length === 0) specs.push(converted);
+    }
+    errors.push(...ctx.errors);
+    warnings.push(...ctx.warnings);
   }
-  if (!accepted.includes(version)) {
-    ctx.error(
-      [data.version === undefined ? 'apiVersion' : 'version'],
-      `"${version}" is not a ${format} format`,
-      `use one of ${accepted.join(', ')}`,
-    );
-    return { errors: ctx.errors, warnings: ctx.warnings };
+  if (errors.length > 0) return { errors, warnings };
+  const services = [...new Set(specs.map((s) => s.service))];
+  if (services.length !== 1) {
+    const where = { file: source.path, line: 1, column: 1, path: '' };
+    const message =
+      services.length === 0
+        ? 'the file holds no SLO document'
+        : `the file holds multiple documents for ${services.length} services (${services.join(', ')}), but a native spec file holds one service`;
+    return {
+      errors: [{ ...where, message, hint: 'split the file into one file per service and import each' }],
+      warnings,
+    };
   }
-  const spec = format === 'sloth' ? fromSloth(ctx, data) : fromOpenSlo(ctx, data);
-  if (ctx.errors.length > 0 || !spec) return { errors: ctx.errors, warnings: ctx.warnings };
+  const spec: SloSpecFile = { ...(specs[0] as SloSpecFile), slos: specs.flatMap((s) => s.slos) };
   const text = renderYaml(spec);
   const check = loadSpecs([{ path: `${source.path} (imported)`, text }]);
-  if (check.errors.length > 0) return { errors: check.errors, warnings: ctx.warnings };
-  return { text, spec, errors: [], warnings: ctx.warnings };
+  if (check.errors.length > 0) return { errors: check.errors, warnings };
+  return { text, spec, errors: [], warnings };
 }
