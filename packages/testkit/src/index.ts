@@ -5,10 +5,12 @@
  * @packageDocumentation
  */
 export * from './alertmanager.js';
+export * from './elasticsearch-double.js';
 export * from './find-binary.js';
 export * from './free-port.js';
 export * from './managed-process.js';
 export * from './missing-tool-error.js';
+export * from './otlp-receiver.js';
 export * from './prometheus.js';
 export * from './promtool.js';
 export * from './temp-dir.js';

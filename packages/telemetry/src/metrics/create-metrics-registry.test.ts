@@ -11,11 +11,19 @@ function firstValue(def: MetricDefinition, index: number): string {
 
 describe('createMetricsRegistry', () => {
   it('produces an exposition of every contract metric that passes promtool check metrics', async () => {
-    const { registry, metrics } = createMetricsRegistry({ serviceName: 'sample-service' });
+    const { registry, openMetricsRegistry, metrics } = createMetricsRegistry({
+      serviceName: 'sample-service',
+    });
     for (const [id, def] of Object.entries(METRICS)) {
       const labels = Object.fromEntries(def.labels.map((l, i) => [l.name, firstValue(def, i)]));
       const metric = metrics[id as keyof typeof METRICS];
-      if ('observe' in metric) metric.observe(labels, 0.07);
+      if (id === 'httpServerRequestDuration') {
+        metrics.httpServerRequestDuration.observe({
+          labels,
+          value: 0.07,
+          exemplarLabels: { trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: 'b7ad6b7169203331' },
+        });
+      } else if ('observe' in metric) metric.observe(labels, 0.07);
       else if ('set' in metric) metric.set(labels, 1);
       else metric.inc(labels);
     }
@@ -28,6 +36,12 @@ describe('createMetricsRegistry', () => {
     );
     for (const omitted of OMITTED_DEFAULT_METRICS) expect(exposition).not.toContain(`${omitted} `);
     expect(exposition).toContain('nodejs_active_handles{');
+    expect(exposition).not.toContain('trace_id');
+    const open = await openMetricsRegistry.metrics();
+    expect(open).toMatch(
+      /http_server_request_duration_seconds_bucket\{le="0\.075",[^}]*\} 1 # \{trace_id="0af7651916cd43dd8448eb211c80319c",span_id="b7ad6b7169203331"\} 0\.07/,
+    );
+    expect(open.trimEnd().endsWith('# EOF')).toBe(true);
     const result = await promtoolCheckMetrics(exposition);
     expect(result.stdout + result.stderr).toBe('');
     expect(result.ok).toBe(true);

@@ -1,4 +1,12 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type Metric,
+  type OpenMetricsContentType,
+  Registry,
+} from 'prom-client';
 import { SERVICE_LABEL } from '../contract/labels.js';
 import { METRICS, type MetricId, OMITTED_DEFAULT_METRICS } from '../contract/metrics.js';
 import type { MetricDefinition } from '../contract/types.js';
@@ -20,40 +28,63 @@ export interface MetricsRegistryOptions {
   readonly defaultMetrics?: boolean;
 }
 
-/** A prom-client registry holding the contract metrics. */
+/** The contract metrics, exposed in both exposition formats. */
 export interface MetricsRegistry {
+  /** Prometheus text format (what `promtool check metrics` reads). */
   readonly registry: Registry;
+  /** OpenMetrics, with `trace_id`/`span_id` exemplars on the HTTP duration histogram. */
+  readonly openMetricsRegistry: Registry<OpenMetricsContentType>;
   readonly metrics: ContractMetrics;
 }
 
+/** Contract metrics that carry exemplars (OpenMetrics only). */
+const WITH_EXEMPLARS: ReadonlySet<MetricId> = new Set(['httpServerRequestDuration']);
+
 /**
- * Creates a registry with every contract metric registered exactly as the contract defines it
- * (name, help, labels, buckets) and the `service` label on every series. Default metrics that
- * promtool rejects are left out (see {@link OMITTED_DEFAULT_METRICS}).
+ * Creates the contract metrics once and registers each in a text and an OpenMetrics registry,
+ * so `/metrics` can answer either format without collecting twice. Every series carries
+ * `service`; default metrics that promtool rejects are left out (see {@link OMITTED_DEFAULT_METRICS}).
  */
 export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsRegistry {
   if (options.serviceName.trim() === '')
     throw new Error('createMetricsRegistry: serviceName must not be empty');
   const registry = new Registry();
+  // prom-client's typings omit the constructor's content-type parameter that its runtime takes.
+  const openMetricsRegistry = new (
+    Registry as unknown as new (
+      type: OpenMetricsContentType,
+    ) => Registry<OpenMetricsContentType>
+  )(Registry.OPENMETRICS_CONTENT_TYPE);
   registry.setDefaultLabels({ [SERVICE_LABEL]: options.serviceName });
+  openMetricsRegistry.setDefaultLabels({ [SERVICE_LABEL]: options.serviceName });
   const metrics: Record<string, Counter | Gauge | Histogram> = {};
   for (const [id, def] of Object.entries(METRICS) as [MetricId, MetricDefinition][]) {
+    const exemplars = WITH_EXEMPLARS.has(id);
     const config = {
       name: def.name,
       help: def.help,
       labelNames: def.labels.map((label) => label.name),
-      registers: [registry],
+      // prom-client refuses exemplar metrics on a text registry at construction; adding them
+      // afterwards is supported and the text format simply omits the exemplars.
+      registers: (exemplars ? [openMetricsRegistry] : [registry, openMetricsRegistry]) as Registry[],
     };
-    metrics[id] =
+    const metric =
       def.type === 'counter'
         ? new Counter(config)
         : def.type === 'gauge'
           ? new Gauge(config)
-          : new Histogram({ ...config, buckets: [...(def.buckets ?? [])] });
+          : new Histogram({ ...config, buckets: [...(def.buckets ?? [])], enableExemplars: exemplars });
+    if (exemplars) registry.registerMetric(metric);
+    metrics[id] = metric;
   }
   if (options.defaultMetrics ?? true) {
     collectDefaultMetrics({ register: registry });
     for (const name of OMITTED_DEFAULT_METRICS) registry.removeSingleMetric(name);
+    const contractNames = new Set<string>(Object.values(METRICS).map((m) => m.name));
+    for (const metric of registry.getMetricsAsArray()) {
+      // getMetricsAsArray is typed as plain objects but returns the metric instances.
+      if (!contractNames.has(metric.name)) openMetricsRegistry.registerMetric(metric as unknown as Metric);
+    }
   }
-  return { registry, metrics: metrics as ContractMetrics };
+  return { registry, openMetricsRegistry, metrics: metrics as ContractMetrics };
 }

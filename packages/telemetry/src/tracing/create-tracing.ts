@@ -1,0 +1,150 @@
+import { diag, ProxyTracerProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { createSampler } from './create-sampler.js';
+import { createDropCountingMeterProvider } from './drop-counting-meter-provider.js';
+import { createOtlpTraceExporter } from './otlp-trace-exporter.js';
+import { registerTracingGlobals } from './register-globals.js';
+import { resolveTracingOptions, type TracingOptions } from './tracing-options.js';
+
+/** Instrumentation scope of every span the toolkit creates. */
+export const TRACER_NAME = '@tracseq/telemetry';
+
+/** Default deadline of {@link Tracing.forceFlush} and {@link Tracing.shutdown}. */
+export const DEFAULT_TRACING_DEADLINE_MS = 5000;
+
+/** The tracing pipeline {@link createTracing} built. */
+export interface Tracing {
+  /** Tracer for the toolkit's and the service's spans (a no-op tracer when disabled). */
+  readonly tracer: Tracer;
+  /** The SDK provider (a no-op provider when disabled). */
+  readonly provider: TracerProvider;
+  /**
+   * Exports every queued span. Resolves `true` when all were accepted by the collector within
+   * `deadlineMs` (default 5000), `false` otherwise; never rejects.
+   */
+  forceFlush(deadlineMs?: number): Promise<boolean>;
+  /**
+   * Flushes, stops the pipeline and removes the globals this call registered. Resolves by
+   * `deadlineMs` (default 5000) at the latest, `true` if everything was exported in time; never
+   * rejects, even with the collector down or stalled. Later calls return the first call's promise.
+   */
+  shutdown(deadlineMs?: number): Promise<boolean>;
+}
+
+/** Shutdown runs from signal handlers, so a bad deadline falls back to the default instead of throwing. */
+function checkDeadline(deadlineMs: number): number {
+  if (typeof deadlineMs === 'number' && Number.isFinite(deadlineMs) && deadlineMs >= 0) return deadlineMs;
+  diag.warn(
+    `tracing: deadlineMs ${deadlineMs} is not a finite number >= 0; using ${DEFAULT_TRACING_DEADLINE_MS} ms`,
+  );
+  return DEFAULT_TRACING_DEADLINE_MS;
+}
+
+/**
+ * Settles with `work`'s outcome or `false` at the deadline, whichever comes first. The loser is
+ * left running but can no longer reject into anyone: its rejection is observed here.
+ */
+function withDeadline(work: () => Promise<unknown>, deadlineMs: number, what: string): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => {
+      diag.warn(`tracing: ${what} did not finish within ${deadlineMs} ms; giving up on the remaining spans`);
+      resolve(false);
+    }, deadlineMs);
+    let running: Promise<unknown>;
+    try {
+      running = work();
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        diag.warn(`tracing: ${what} failed`, error);
+        resolve(false);
+      },
+    );
+  });
+}
+
+function disabledTracing(): Tracing {
+  // A ProxyTracerProvider without a delegate hands out the API's no-op tracer.
+  const provider = new ProxyTracerProvider();
+  return {
+    tracer: provider.getTracer(TRACER_NAME),
+    provider,
+    forceFlush: async () => true,
+    shutdown: async () => true,
+  };
+}
+
+/**
+ * Builds the trace pipeline: SDK tracer provider → BatchSpanProcessor with a bounded queue →
+ * OTLP/HTTP exporter (protobuf or JSON). Spans refused by the full queue are reported to
+ * `onSpansDropped`. Options are validated first; a bad value throws an Error naming the field.
+ *
+ * Nothing here patches modules: server spans come from the Express middleware and outgoing
+ * propagation from {@link enableOutgoingPropagation}.
+ */
+export function createTracing(options: TracingOptions): Tracing {
+  const resolved = resolveTracingOptions(options);
+  if (resolved.disabled) return disabledTracing();
+
+  const resource = defaultResource().merge(
+    resourceFromAttributes({
+      ...resolved.resourceAttributes,
+      // OTEL_SERVICE_NAME wins over OTEL_RESOURCE_ATTRIBUTES, as the SDK spec requires.
+      [ATTR_SERVICE_NAME]: resolved.serviceName,
+      ...(resolved.serviceVersion === undefined ? {} : { [ATTR_SERVICE_VERSION]: resolved.serviceVersion }),
+    }),
+  );
+  const exporter =
+    resolved.exporter ??
+    createOtlpTraceExporter({
+      url: resolved.tracesUrl,
+      protocol: resolved.protocol,
+      headers: resolved.headers,
+      timeoutMs: resolved.exportTimeoutMs,
+    });
+  const onSpansDropped = resolved.onSpansDropped;
+  const processor = new BatchSpanProcessor({
+    exporter,
+    maxQueueSize: resolved.maxQueueSize,
+    maxExportBatchSize: Math.min(512, resolved.maxQueueSize),
+    scheduledDelayMillis: resolved.scheduledDelayMs,
+    // The exporter gives up (retries included) after exportTimeoutMs; the processor's own timer
+    // only backs that up, so a hung export cannot block the queue much longer than that.
+    exportTimeoutMillis: resolved.exportTimeoutMs + 1000,
+    ...(onSpansDropped ? { selfObsMeterProvider: createDropCountingMeterProvider(onSpansDropped) } : {}),
+  });
+  const provider = new SdkTracerProvider({
+    resource,
+    sampler: createSampler(resolved.sampler),
+    spanProcessors: [processor],
+  });
+  const unregister = resolved.registerGlobal ? registerTracingGlobals(provider) : () => {};
+
+  let stopped: Promise<boolean> | undefined;
+  return {
+    tracer: provider.getTracer(TRACER_NAME),
+    provider,
+    forceFlush: (deadlineMs = DEFAULT_TRACING_DEADLINE_MS) => {
+      const deadline = checkDeadline(deadlineMs);
+      if (stopped) return stopped;
+      return withDeadline(() => provider.forceFlush({ timeoutMillis: deadline }), deadline, 'span flush');
+    },
+    shutdown: (deadlineMs = DEFAULT_TRACING_DEADLINE_MS) => {
+      const deadline = checkDeadline(deadlineMs);
+      stopped ??= (async () => {
+        unregister();
+        return withDeadline(() => provider.shutdown(), deadline, 'tracing shutdown');
+      })();
+      return stopped;
+    },
+  };
+}

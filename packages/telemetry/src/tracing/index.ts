@@ -1,0 +1,33 @@
+/**
+ * Tracing for TracSeq services: the OTel SDK pipeline to OTLP/HTTP, W3C propagation helpers for
+ * message headers, and outgoing HTTP propagation through `diagnostics_channel`.
+ *
+ * @packageDocumentation
+ */
+export { createSampler } from './create-sampler.js';
+export { createTracing, DEFAULT_TRACING_DEADLINE_MS, TRACER_NAME, type Tracing } from './create-tracing.js';
+export {
+  createDropCountingMeterProvider,
+  QUEUE_FULL,
+  SPAN_PROCESSED_METRIC,
+} from './drop-counting-meter-provider.js';
+export { createOtlpTraceExporter, type OtlpTraceExporterOptions } from './otlp-trace-exporter.js';
+export {
+  enableOutgoingPropagation,
+  OUTGOING_CHANNELS,
+  type OutgoingPropagationOptions,
+} from './outgoing-propagation.js';
+export { extractContext, injectHeaders, type MessageHeaderCarrier } from './propagation.js';
+export { createW3CPropagator, registerTracingGlobals } from './register-globals.js';
+export {
+  DEFAULT_OTLP_ENDPOINT,
+  OTLP_PROTOCOLS,
+  type OtlpProtocol,
+  type ResolvedTracingOptions,
+  resolveTracesUrl,
+  resolveTracingOptions,
+  SAMPLER_NAMES,
+  type SamplerConfig,
+  type SamplerName,
+  type TracingOptions,
+} from './tracing-options.js';
