@@ -13,8 +13,8 @@ case "$task" in
   generate) exec npx turbo run generate --output-logs=errors-only "$@" ;;
   check) exec npx turbo run build typecheck lint "$@" ;;
   demo)
-    if [ -f scripts/demo.mjs ]; then exec node scripts/demo.mjs "$@"; fi
-    echo "The demo is not built yet: it arrives with the example services (examples/). Node, npm dependencies, Prometheus and Alertmanager are now installed; run 'npm test' to exercise them."
+    npx turbo run build --output-logs=errors-only >&2
+    exec node scripts/demo.mjs "$@"
     ;;
   *) echo "usage: scripts/run.sh test|generate|check|demo [args...]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,203 @@
+// Example sample-service: POST /api/samples runs the submission saga (validate -> reserve storage
+// -> update inventory -> schedule processing) through lab circuit breakers.
+// Run: PORT=3001 STORAGE_SERVICE_URL=http://127.0.0.1:3002 node src/main.ts
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BreakerRegistry, breakerMetricsFrom, parseBreakerConfigYaml } from '@tracseq/circuit-breaker';
+import { startTelemetry, WorkflowError } from '@tracseq/telemetry';
+import express from 'express';
+import { type Faults, NO_FAULTS, parseFaults } from './faults.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const settingsPath = process.env.TRACSEQ_LAB_SETTINGS ?? join(here, '../../lab-settings.yaml');
+const storageUrl = process.env.STORAGE_SERVICE_URL ?? 'http://127.0.0.1:3002';
+const telemetry = await startTelemetry({ serviceName: 'sample-service', labSettingsPath: settingsPath });
+const { lab } = telemetry;
+const breakers = new BreakerRegistry(
+  parseBreakerConfigYaml(readFileSync(settingsPath, 'utf8'), settingsPath),
+  {
+    metrics: breakerMetricsFrom(telemetry.metrics),
+    logger: telemetry.logger,
+  },
+);
+telemetry.addReadinessCheck('circuit-breakers', () => breakers.readiness());
+
+interface Sample {
+  id: string;
+  barcode: string;
+  sampleType: string;
+  zone: string;
+  status: 'scheduled' | 'processed' | 'failed';
+  receivedAt: number;
+  reservationId?: string;
+}
+const samples = new Map<string, Sample>();
+const inventory = new Map<string, number>();
+let faults: Faults & { sequencerOutage: boolean } = { ...NO_FAULTS, sequencerOutage: false };
+
+class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function storageCall(path: string, init: RequestInit, signal: AbortSignal): Promise<Response> {
+  const response = await fetch(`${storageUrl}${path}`, {
+    ...init,
+    signal,
+    headers: { 'content-type': 'application/json' },
+  });
+  if (!response.ok && response.status !== 204) {
+    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    throw new HttpError(
+      response.status,
+      `storage-service ${response.status}: ${body.error ?? response.statusText}`,
+    );
+  }
+  return response;
+}
+
+const sampleTypes = lab.settings.allowLists.sample_types ?? [];
+const zoneNames = lab.settings.storageZones.map((z) => z.name);
+
+const app = express();
+telemetry.instrumentExpress(app);
+app.use(express.json());
+const api = express.Router();
+api.use(async (_req, res, next) => {
+  if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+  if (Math.random() < faults.errorRatio) {
+    res.status(500).json({ error: 'injected fault' });
+    return;
+  }
+  next();
+});
+
+api.post('/', async (req, res) => {
+  const { barcode, sampleType, zone } = (req.body ?? {}) as Record<string, unknown>;
+  const problems = [
+    typeof barcode === 'string' && /^[A-Z0-9-]{4,32}$/.test(barcode)
+      ? ''
+      : 'barcode must be 4-32 of A-Z, 0-9 and -',
+    typeof sampleType === 'string' && sampleTypes.includes(sampleType)
+      ? ''
+      : `sampleType must be one of ${sampleTypes.join(', ')}`,
+    typeof zone === 'string' && zoneNames.includes(zone) ? '' : `zone must be one of ${zoneNames.join(', ')}`,
+  ].filter(Boolean);
+  if (problems.length > 0) {
+    lab.sampleError({ reason: 'label_mismatch' });
+    res.status(400).json({ error: 'invalid sample', problems });
+    return;
+  }
+  const sample: Sample = {
+    id: randomUUID(),
+    barcode: barcode as string,
+    sampleType: sampleType as string,
+    zone: zone as string,
+    status: 'scheduled',
+    receivedAt: Date.now(),
+  };
+  lab.sampleReceived({ sampleType: sample.sampleType });
+  const key = (instrument: string, operation: string) => ({ lab: lab.settings.lab, instrument, operation });
+  try {
+    await telemetry.workflow(
+      'sample_submission',
+      [
+        { name: 'validate', run: () => undefined },
+        {
+          name: 'reserve_storage',
+          run: async (s: Sample) => {
+            const response = await breakers.call(key('storage-service', 'reserve'), (signal) =>
+              storageCall(
+                '/api/storage/reservations',
+                { method: 'POST', body: JSON.stringify({ zone: s.zone, sampleId: s.id }) },
+                signal,
+              ),
+            );
+            s.reservationId = ((await response.json()) as { reservationId: string }).reservationId;
+          },
+          compensate: async (s: Sample) => {
+            await breakers.call(key('storage-service', 'release'), (signal) =>
+              storageCall(`/api/storage/reservations/${s.reservationId}`, { method: 'DELETE' }, signal),
+            );
+          },
+        },
+        {
+          name: 'update_inventory',
+          run: (s: Sample) => {
+            inventory.set(s.sampleType, (inventory.get(s.sampleType) ?? 0) + 1);
+          },
+          compensate: (s: Sample) => {
+            inventory.set(s.sampleType, (inventory.get(s.sampleType) ?? 1) - 1);
+          },
+        },
+        {
+          name: 'schedule_processing',
+          run: () =>
+            breakers.call(key('sequencer-1', 'schedule'), async (signal) => {
+              if (faults.sequencerOutage) throw new HttpError(503, 'sequencer-1 is not responding');
+              await new Promise((r) => setTimeout(r, 5));
+              signal.throwIfAborted();
+            }),
+        },
+      ],
+      sample,
+    );
+    samples.set(sample.id, sample);
+    res.status(201).json({ id: sample.id, status: sample.status });
+  } catch (error) {
+    const cause = error instanceof WorkflowError ? error.cause : error;
+    const status = cause instanceof HttpError && cause.status === 409 ? 409 : 503;
+    lab.sampleProcessed({ sampleType: sample.sampleType, outcome: status === 409 ? 'rejected' : 'failed' });
+    telemetry.logger.warn({ err: cause, step: (error as WorkflowError).step }, 'sample submission failed');
+    res.status(status).json({ error: (cause as Error).message });
+  }
+});
+
+api.get('/:id', (req, res) => {
+  const sample = samples.get(req.params.id);
+  if (!sample) res.status(404).json({ error: 'no such sample' });
+  else res.json(sample);
+});
+
+api.post('/:id/process', (req, res) => {
+  const sample = samples.get(req.params.id);
+  if (!sample) {
+    res.status(404).json({ error: 'no such sample' });
+    return;
+  }
+  // Simulated lab time: minutes of sequencing compressed into the request.
+  const sequencing = 600 + Math.random() * 3_000;
+  lab.processingDuration({ sampleType: sample.sampleType, stage: 'sequencing' }, sequencing);
+  lab.processingDuration(
+    { sampleType: sample.sampleType, stage: 'total' },
+    sequencing + 1_800 + Math.random() * 9_000,
+  );
+  const ok = Math.random() > 0.005;
+  sample.status = ok ? 'processed' : 'failed';
+  lab.sampleProcessed({ sampleType: sample.sampleType, outcome: ok ? 'success' : 'failed' });
+  if (!ok) lab.sampleError({ reason: 'contaminated' });
+  res.json({ id: sample.id, status: sample.status });
+});
+app.use('/api/samples', api);
+
+app.post('/admin/faults', (req, res) => {
+  const next = parseFaults(req.body, faults);
+  if (typeof next === 'string') {
+    res.status(400).json({ error: next });
+    return;
+  }
+  const outage = (req.body as { sequencerOutage?: unknown }).sequencerOutage;
+  faults = { ...next, sequencerOutage: typeof outage === 'boolean' ? outage : faults.sequencerOutage };
+  telemetry.logger.warn({ faults }, 'fault injection changed');
+  res.json(faults);
+});
+
+const port = Number(process.env.PORT ?? 3001);
+app.listen(port, process.env.HOST ?? '127.0.0.1', () => {
+  telemetry.logger.info({ port }, `sample-service listening on ${port}`);
+});
