@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { BreakerRegistry, breakerMetricsFrom, parseBreakerConfigYaml } from '@tracseq/circuit-breaker';
 import { startTelemetry, WorkflowError } from '@tracseq/telemetry';
 import express from 'express';
-import { type Faults, NO_FAULTS, parseFaults } from './faults.ts';
+import { type Faults, NO_FAULTS, parseFaults } from '../../shared/faults.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const settingsPath = process.env.TRACSEQ_LAB_SETTINGS ?? join(here, '../../lab-settings.yaml');

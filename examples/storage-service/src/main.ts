@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTelemetry } from '@tracseq/telemetry';
 import express from 'express';
-import { type Faults, NO_FAULTS, parseFaults } from './faults.ts';
+import { type Faults, NO_FAULTS, parseFaults } from '../../shared/faults.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const telemetry = await startTelemetry({

@@ -8,7 +8,6 @@ export {
   parseResourceAttributes,
   resolveTelemetryConfig,
   SAMPLERS,
-  type SamplerName,
   type TelemetryConfig,
   TelemetryConfigError,
   type TelemetryOptions,

@@ -1,4 +1,5 @@
 import { DEFAULT_SERIES_LIMIT } from '../metrics/series-limiter.js';
+import { SAMPLER_NAMES, type SamplerName } from '../tracing/tracing-options.js';
 
 /** Options of `startTelemetry`; each falls back to its environment variable, then a default. */
 export interface TelemetryOptions {
@@ -45,18 +46,8 @@ export interface TelemetryOptions {
   readonly handleSignals?: boolean;
 }
 
-/** OTel sampler names this toolkit supports. */
-export const SAMPLERS = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
-
-/** A supported sampler name. */
-export type SamplerName = (typeof SAMPLERS)[number];
+/** OTel sampler names this toolkit supports (the tracing module's list). */
+export const SAMPLERS = SAMPLER_NAMES;
 
 /** Fully resolved configuration. */
 export interface TelemetryConfig {

@@ -1,3 +1,4 @@
+// Fault injection shared by the example services (not a package: both import this file).
 /** Faults an example service can be told to inject (by the load generator or the demo). */
 export interface Faults {
   /** Share of API requests answered 503. */
