@@ -130,6 +130,11 @@ describe('instrumentExpress', () => {
     expect(await open.text()).toMatch(
       /http_server_request_duration_seconds_bucket\{[^}]*\} \d+ # \{trace_id="[0-9a-f]{32}",span_id="[0-9a-f]{16}"\}/,
     );
+    // An OpenMetrics scrape must leave the text format intact (prom-client renames shared counters).
+    const after = await (await fetch(`${base}/metrics`)).text();
+    expect(after).toContain('# TYPE http_server_request_duration_seconds histogram');
+    expect(after).not.toMatch(/^# TYPE \w+(?<!_total) counter$/m);
+    expect((await promtoolCheckMetrics(after)).ok).toBe(true);
   });
 
   it('answers health with {status, checks} and turns ready to 503 when a check fails', async () => {

@@ -42,6 +42,12 @@ describe('createMetricsRegistry', () => {
       /http_server_request_duration_seconds_bucket\{le="0\.075",[^}]*\} 1 # \{trace_id="0af7651916cd43dd8448eb211c80319c",span_id="b7ad6b7169203331"\} 0\.07/,
     );
     expect(open.trimEnd().endsWith('# EOF')).toBe(true);
+    expect(open).toContain('# TYPE tracseq_samples_received counter');
+    expect(open).toContain('tracseq_samples_received_total{');
+    // Rendering OpenMetrics must not rename the counters the text format shares.
+    const again = await registry.metrics();
+    expect(again).toContain('# TYPE tracseq_samples_received_total counter');
+    expect(again).toContain('tracseq_samples_received_total{lab="other"');
     const result = await promtoolCheckMetrics(exposition);
     expect(result.stdout + result.stderr).toBe('');
     expect(result.ok).toBe(true);

@@ -37,6 +37,35 @@ export interface MetricsRegistry {
   readonly metrics: ContractMetrics;
 }
 
+/**
+ * An OpenMetrics registry that renders counters without renaming them: prom-client's own
+ * `metrics()` strips `_total` from the shared counter objects for good, which would break the
+ * text format served from the same objects after the first OpenMetrics scrape.
+ */
+class SharingOpenMetricsRegistry extends (Registry as unknown as new (
+  type: OpenMetricsContentType,
+) => Registry<OpenMetricsContentType>) {
+  constructor() {
+    super(Registry.OPENMETRICS_CONTENT_TYPE);
+  }
+
+  override async metrics(): Promise<string> {
+    // getMetricsAsString exists at runtime but is missing from prom-client's typings.
+    const render = (
+      this as unknown as { getMetricsAsString(m: unknown): Promise<string> }
+    ).getMetricsAsString.bind(this);
+    const parts = await Promise.all(
+      this.getMetricsAsArray().map(async (metric) => {
+        const source = metric as unknown as Metric;
+        if ((metric.type as unknown as string) !== 'counter') return render(source);
+        const item = await source.get();
+        return render({ get: async () => ({ ...item, name: item.name.replace(/_total$/, '') }) });
+      }),
+    );
+    return `${parts.join('\n')}\n# EOF\n`;
+  }
+}
+
 /** Contract metrics that carry exemplars (OpenMetrics only). */
 const WITH_EXEMPLARS: ReadonlySet<MetricId> = new Set(['httpServerRequestDuration']);
 
@@ -49,12 +78,7 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
   if (options.serviceName.trim() === '')
     throw new Error('createMetricsRegistry: serviceName must not be empty');
   const registry = new Registry();
-  // prom-client's typings omit the constructor's content-type parameter that its runtime takes.
-  const openMetricsRegistry = new (
-    Registry as unknown as new (
-      type: OpenMetricsContentType,
-    ) => Registry<OpenMetricsContentType>
-  )(Registry.OPENMETRICS_CONTENT_TYPE);
+  const openMetricsRegistry = new SharingOpenMetricsRegistry();
   registry.setDefaultLabels({ [SERVICE_LABEL]: options.serviceName });
   openMetricsRegistry.setDefaultLabels({ [SERVICE_LABEL]: options.serviceName });
   const metrics: Record<string, Counter | Gauge | Histogram> = {};
