@@ -4,6 +4,7 @@ import { dashboardUid } from './dashboard-uid.js';
 describe('dashboardUid', () => {
   it('prefixes the kebab-case name', () => {
     expect(dashboardUid('slo-overview')).toBe('tracseq-slo-overview');
+    expect(dashboardUid('slo-overview', 'lab-b-')).toBe('lab-b-slo-overview');
   });
 
   it('rejects names Grafana or URLs would mangle', () => {

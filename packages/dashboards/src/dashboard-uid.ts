@@ -1,15 +1,16 @@
-/** Prefix of every generated dashboard uid. */
+/** Prefix of every generated dashboard uid (the default of `DashboardsConfig.uidPrefix`). */
 export const DASHBOARD_UID_PREFIX = 'tracseq-';
 
 /**
- * The stable uid of a generated dashboard, `tracseq-<name>`; alerts link to `/d/<uid>`, so a uid
- * never changes once published. Grafana caps uids at 40 characters.
+ * The stable uid of a generated dashboard, `<prefix><name>` (`tracseq-slo-overview` by default);
+ * alerts link to `/d/<uid>`, so a uid never changes once published. Grafana caps uids at 40
+ * characters.
  */
-export function dashboardUid(name: string): string {
+export function dashboardUid(name: string, prefix: string = DASHBOARD_UID_PREFIX): string {
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) {
     throw new Error(`dashboard name "${name}" must be kebab-case ([a-z0-9-])`);
   }
-  const uid = `${DASHBOARD_UID_PREFIX}${name}`;
+  const uid = `${prefix}${name}`;
   if (uid.length > 40) throw new Error(`dashboard uid "${uid}" is longer than Grafana's 40 characters`);
   return uid;
 }
