@@ -16,5 +16,9 @@ case "$task" in
     npx turbo run build --output-logs=errors-only >&2
     exec node scripts/demo.mjs "$@"
     ;;
-  *) echo "usage: scripts/run.sh test|generate|check|demo [args...]" >&2; exit 2 ;;
+  bench)
+    npx turbo run build --output-logs=errors-only >&2
+    exec node bench/run.mjs "$@"
+    ;;
+  *) echo "usage: scripts/run.sh test|generate|check|demo|bench [args...]" >&2; exit 2 ;;
 esac

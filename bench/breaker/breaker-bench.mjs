@@ -1,0 +1,38 @@
+// Child process (run with --expose-gc): breaker closed-path and open-path cost per call, and heap
+// per breaker. Usage: node --expose-gc breaker-bench.mjs '<settings json>'; reports over IPC.
+import { exitWithParent, failStartup } from '../lib/child-ipc.mjs';
+import { ratio } from '../lib/stats.mjs';
+import { measureBreakerMemory } from './breaker-memory.mjs';
+import { closedSubjects, openSubjects } from './subjects.mjs';
+import { timeSubjects } from './time-calls.mjs';
+
+async function main() {
+  exitWithParent();
+  const settings = JSON.parse(process.argv[2]);
+  const closedList = closedSubjects();
+  const closed = await timeSubjects(closedList, settings);
+  const openList = await openSubjects();
+  const open = await timeSubjects(openList, settings);
+  for (const subject of [...closedList, ...openList]) subject.dispose?.();
+  const memory = measureBreakerMemory(settings.breakers);
+  const ns = (list, id) => list.find((s) => s.id === id).nsPerCall;
+  process.send(
+    {
+      type: 'result',
+      settings,
+      closed,
+      open,
+      memory,
+      ratios: {
+        closedOursVsOpossum: ratio(ns(closed, 'lab-metrics'), ns(closed, 'opossum')),
+        closedOursNoObserversVsOpossum: ratio(ns(closed, 'lab'), ns(closed, 'opossum')),
+        openOursVsOpossum: ratio(ns(open, 'lab-metrics'), ns(open, 'opossum')),
+      },
+      target: { closedOursVsOpossum: 1.25 },
+    },
+    // Exit once the message is out: opossum's rolling-window intervals would keep us alive.
+    () => process.exit(0),
+  );
+}
+
+main().catch(failStartup);

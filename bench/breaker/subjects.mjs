@@ -1,0 +1,123 @@
+// What the breaker benchmark calls: the same trivial async action directly, through raw opossum
+// configured like a LabBreaker's default policy, and through LabBreaker itself.
+import {
+  BreakerOpenError,
+  breakerMetricsFrom,
+  DEFAULT_BREAKER_POLICY,
+  LabBreaker,
+} from '@tracseq/circuit-breaker';
+import { createMetricsRegistry } from '@tracseq/telemetry';
+import CircuitBreaker from 'opossum';
+
+// A reset timeout far beyond any measurement, so a tripped breaker stays open while timed.
+export const POLICY = { ...DEFAULT_BREAKER_POLICY, resetTimeoutMs: 600_000 };
+
+/** opossum options equivalent to POLICY (opossum's abort signal is per breaker, not per call). */
+export function opossumOptions(policy = POLICY, timeout = true) {
+  return {
+    timeout: timeout ? policy.timeoutMs : false,
+    errorThresholdPercentage: policy.errorThreshold * 100,
+    volumeThreshold: policy.volumeThreshold,
+    rollingCountTimeout: policy.rollingWindowMs,
+    rollingCountBuckets: 10,
+    resetTimeout: policy.resetTimeoutMs,
+    capacity: policy.capacity,
+    enableSnapshots: false,
+  };
+}
+
+export const work = async () => 42;
+const action = () => work();
+const failing = () => Promise.reject(new Error('instrument unreachable'));
+const ignore = () => undefined;
+
+/** Contract breaker metrics in a fresh registry (default process metrics off: not per call). */
+export function contractObservers() {
+  const { metrics } = createMetricsRegistry({ serviceName: 'bench-breaker', defaultMetrics: false });
+  return { metrics: breakerMetricsFrom(metrics) };
+}
+
+export function labBreaker(i = 0, observers = {}) {
+  return new LabBreaker({ lab: 'lab-a', instrument: `lims-${i}`, operation: 'lookup' }, POLICY, observers);
+}
+
+/** Closed-path subjects: `{id, label, call, dispose}`, each `call` one awaited call. */
+export function closedSubjects() {
+  const raw = new CircuitBreaker(work, opossumOptions());
+  const rawNoTimeout = new CircuitBreaker(work, opossumOptions(POLICY, false));
+  const ours = labBreaker(0);
+  const oursMetrics = labBreaker(1, contractObservers());
+  return [
+    { id: 'direct', label: 'direct async call', call: () => work() },
+    {
+      id: 'opossum',
+      label: 'raw opossum, same options',
+      call: () => raw.fire(),
+      dispose: () => raw.shutdown(),
+    },
+    {
+      id: 'opossum-no-timeout',
+      label: 'raw opossum, timeout off',
+      call: () => rawNoTimeout.fire(),
+      dispose: () => rawNoTimeout.shutdown(),
+    },
+    {
+      id: 'lab',
+      label: 'LabBreaker, no observers',
+      call: () => ours.call(action),
+      dispose: () => ours.dispose(),
+    },
+    {
+      id: 'lab-metrics',
+      label: 'LabBreaker + contract metrics',
+      call: () => oursMetrics.call(action),
+      dispose: () => oursMetrics.dispose(),
+    },
+  ];
+}
+
+/** Open-path subjects: breakers tripped by real failures, each `call` one rejected call. */
+export async function openSubjects() {
+  const raw = new CircuitBreaker(failing, opossumOptions());
+  const ours = labBreaker(2);
+  const oursMetrics = labBreaker(3, contractObservers());
+  for (let i = 0; i < POLICY.volumeThreshold * 2; i++) {
+    await raw.fire().catch(ignore);
+    await ours.call(failing).catch(ignore);
+    await oursMetrics.call(failing).catch(ignore);
+  }
+  if (!raw.opened || ours.state() !== 'open' || oursMetrics.state() !== 'open') {
+    throw new Error('open-path setup: a breaker did not open after repeated failures');
+  }
+  const rejects = (promise) =>
+    promise.then(
+      () => {
+        throw new Error('an open breaker let a call through');
+      },
+      (error) => error,
+    );
+  // Sanity check once that ours rejects with its own error, not by running the action.
+  if (!((await rejects(ours.call(action))) instanceof BreakerOpenError)) {
+    throw new Error('open-path setup: LabBreaker did not reject with BreakerOpenError');
+  }
+  return [
+    {
+      id: 'opossum',
+      label: 'raw opossum',
+      call: () => raw.fire().catch(ignore),
+      dispose: () => raw.shutdown(),
+    },
+    {
+      id: 'lab',
+      label: 'LabBreaker, no observers',
+      call: () => ours.call(action).catch(ignore),
+      dispose: () => ours.dispose(),
+    },
+    {
+      id: 'lab-metrics',
+      label: 'LabBreaker + contract metrics',
+      call: () => oursMetrics.call(action).catch(ignore),
+      dispose: () => oursMetrics.dispose(),
+    },
+  ];
+}

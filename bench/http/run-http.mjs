@@ -1,0 +1,136 @@
+// HTTP overhead: each scenario's server in its own child process on the server core, autocannon
+// in this process on the other core, all scenarios exporting traces to one local sink. Rounds
+// interleave the scenarios (and rotate their order) so drift over the run hits all of them.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ask, nextMessage, startChild, stopChild } from '../lib/children.mjs';
+import { median, ratio, round } from '../lib/stats.mjs';
+import { runLoad } from './load.mjs';
+import { startOtlpSink } from './otlp-sink.mjs';
+import { REQUEST_PATH } from './route.mjs';
+
+const SERVER = new URL('./server.mjs', import.meta.url).pathname;
+
+export const HTTP_SCENARIOS = [
+  { id: 'bare', label: 'bare Express 5' },
+  { id: 'tracseq', label: '@tracseq/telemetry (spans 100 %, RED metrics, ECS log line)' },
+  { id: 'peer', label: 'peer stack (OTel auto + express-prom-bundle + pino-http)' },
+  { id: 'otel-auto', label: 'OTel auto-instrumentation alone (http + express)' },
+];
+
+/** DESIGN §9 goals; reported next to the numbers, never asserted. */
+export const HTTP_TARGETS = { ourVsBare: 0.7, ourVsPeer: 2.5 };
+
+async function measureOnce(scenario, sink, settings, profileDir) {
+  const nodeArgs =
+    profileDir && scenario.id === 'tracseq' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const handle = startChild(SERVER, [scenario.id, sink.url], { nodeArgs });
+  try {
+    const { port } = await nextMessage(handle, 'ready');
+    const url = `http://127.0.0.1:${port}${REQUEST_PATH}`;
+    const load = { seconds: settings.warmupSeconds, connections: settings.connections };
+    await runLoad(url, load);
+    // Warm-up spans leave the pipeline before the measured window opens; the measured window's
+    // spans are flushed before counting, so spans/request compares like with like.
+    await ask(handle, 'flush', 'flush:done');
+    const before = sink.counts();
+    const cpuBefore = (await ask(handle, 'stats', 'stats:done')).cpuUs;
+    const result = await runLoad(url, { ...load, seconds: settings.durationSeconds });
+    // Server CPU read before the flush, so export of the last batch is not charged twice.
+    const stats = await ask(handle, 'stats', 'stats:done');
+    await ask(handle, 'flush', 'flush:done');
+    const after = sink.counts();
+    return {
+      ...result,
+      // Server CPU per request, and how busy its core was: near 100 % means the server, not the
+      // load generator, set the pace, so req/s ratios measure the server's cost.
+      cpuUsPerRequest: (stats.cpuUs - cpuBefore) / result.requests,
+      serverCpu: (stats.cpuUs - cpuBefore) / (result.seconds * 1e6),
+      rss: stats.rss,
+      spansDropped: stats.spansDropped ?? null,
+      spansExported: after.spans - before.spans,
+      exportBytes: after.bytes - before.bytes,
+    };
+  } finally {
+    await stopChild(handle);
+  }
+}
+
+function summarise(scenario, runs) {
+  const requests = runs.reduce((sum, r) => sum + r.requests, 0);
+  const dropped = runs.map((r) => r.spansDropped).filter((d) => d !== null);
+  return {
+    id: scenario.id,
+    label: scenario.label,
+    rounds: runs.length,
+    rps: round(median(runs.map((r) => r.rps)), 0),
+    p50us: median(runs.map((r) => r.p50us)),
+    p99us: median(runs.map((r) => r.p99us)),
+    cpuUsPerRequest: round(median(runs.map((r) => r.cpuUsPerRequest)), 1),
+    serverCpuPercent: round(median(runs.map((r) => r.serverCpu)) * 100, 0),
+    rssMiB: round(median(runs.map((r) => r.rss)) / 2 ** 20, 1),
+    requests,
+    failed: runs.reduce((sum, r) => sum + r.failed, 0),
+    spansPerRequest: round(runs.reduce((sum, r) => sum + r.spansExported, 0) / requests, 3),
+    exportBytesPerRequest: round(runs.reduce((sum, r) => sum + r.exportBytes, 0) / requests, 0),
+    spansDropped: dropped.length ? dropped.reduce((a, b) => a + b, 0) : null,
+    perRound: runs.map((r) => ({
+      rps: round(r.rps, 0),
+      p50us: r.p50us,
+      p99us: r.p99us,
+      cpuUsPerRequest: round(r.cpuUsPerRequest, 1),
+      serverCpuPercent: round(r.serverCpu * 100, 0),
+    })),
+  };
+}
+
+/** Runs every scenario `settings.rounds` times; returns per-scenario medians and the ratios. */
+export async function runHttpBench(settings, { resultsDir, cpuProf, log }) {
+  const sink = await startOtlpSink();
+  const profileDir = cpuProf ? join(resultsDir, 'profiles') : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const runs = new Map(HTTP_SCENARIOS.map((s) => [s.id, []]));
+  try {
+    for (let r = 0; r < settings.rounds; r++) {
+      const order = HTTP_SCENARIOS.map((_, i) => HTTP_SCENARIOS[(i + r) % HTTP_SCENARIOS.length]);
+      for (const scenario of order) {
+        const run = await measureOnce(scenario, sink, settings, profileDir);
+        runs.get(scenario.id).push(run);
+        log(
+          `http round ${r + 1}/${settings.rounds} ${scenario.id}: ${Math.round(run.rps)} req/s, ` +
+            `p50 ${run.p50us} µs, p99 ${run.p99us} µs, server CPU ${Math.round(run.serverCpu * 100)} %, ` +
+            `${run.failed} failed`,
+        );
+      }
+    }
+  } finally {
+    await sink.close();
+  }
+  const scenarios = HTTP_SCENARIOS.map((s) => summarise(s, runs.get(s.id)));
+  const rps = Object.fromEntries(scenarios.map((s) => [s.id, s.rps]));
+  // CPU time added per request: at saturation one core serves 1/rps seconds per request.
+  for (const s of scenarios) s.addedUs = round(1e6 / s.rps - 1e6 / rps.bare, 1);
+  const perRound = (a, b) => runs.get(a).map((run, r) => ratio(run.rps, runs.get(b)[r].rps));
+  return {
+    settings,
+    scenarios,
+    ratios: {
+      ourVsBare: ratio(rps.tracseq, rps.bare),
+      peerVsBare: ratio(rps.peer, rps.bare),
+      otelAutoVsBare: ratio(rps['otel-auto'], rps.bare),
+      ourVsPeer: ratio(rps.tracseq, rps.peer),
+      ourVsOtelAuto: ratio(rps.tracseq, rps['otel-auto']),
+    },
+    // The same ratios within each round (scenarios measured minutes apart at most): their spread
+    // shows how much of a difference is noise of the machine.
+    ratiosPerRound: {
+      ourVsBare: perRound('tracseq', 'bare'),
+      peerVsBare: perRound('peer', 'bare'),
+      otelAutoVsBare: perRound('otel-auto', 'bare'),
+      ourVsPeer: perRound('tracseq', 'peer'),
+      ourVsOtelAuto: perRound('tracseq', 'otel-auto'),
+    },
+    targets: HTTP_TARGETS,
+    profileDir: profileDir ?? null,
+  };
+}

@@ -1,0 +1,116 @@
+// Child processes of the benchmark: each server or micro-benchmark runs in its own Node process
+// so one scenario's instrumentation (OTel patches `http` and `express` process-wide) cannot leak
+// into another. On a machine with two or more cores the children run on core 1 and this process
+// (the load generator) on core 0, so they do not compete for one core.
+import { execFileSync, spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+const live = new Set();
+const everStarted = new Set([process.pid]);
+const PIN = availableParallelism() >= 2 && hasTaskset();
+const SERVER_CORE = '1';
+const LOADER_CORE = '0';
+
+function hasTaskset() {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pins this process (all its threads) to the load generator's core; returns whether it did. */
+export function pinSelf() {
+  if (!PIN) return false;
+  execFileSync('taskset', ['-a', '-cp', LOADER_CORE, String(process.pid)], { stdio: 'ignore' });
+  return true;
+}
+
+/** How processes are placed, for the report. */
+export function placement() {
+  return PIN
+    ? `server/micro-benchmark children pinned to core ${SERVER_CORE}, load generator and OTLP sink to core ${LOADER_CORE} (taskset)`
+    : 'not pinned (taskset missing or one core)';
+}
+
+/**
+ * Starts `node [nodeArgs] script [args]` with an IPC channel. stdout is discarded (/dev/null):
+ * request logs go there, as they would go to a container's log pipe; stderr is kept for errors.
+ */
+export function startChild(script, args = [], { nodeArgs = [], env = {} } = {}) {
+  const command = PIN ? 'taskset' : process.execPath;
+  const argv = [...nodeArgs, script, ...args];
+  const child = spawn(command, PIN ? ['-c', SERVER_CORE, process.execPath, ...argv] : argv, {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: { ...cleanEnv(), ...env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  live.add(child);
+  everStarted.add(child.pid);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  exited.then(() => live.delete(child));
+  return { child, exited, stderr: () => stderr };
+}
+
+/** Waits for the next IPC message of `type` (rejects when the child exits first or after `ms`). */
+export function nextMessage(handle, type, ms = 30_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`child sent no "${type}" within ${ms} ms`)), ms);
+    const onMessage = (message) => {
+      if (message?.type === 'error') done(new Error(`child failed: ${message.error}`));
+      else if (message?.type === type) done(undefined, message);
+    };
+    const onExit = (code, signal) =>
+      done(new Error(`child exited (${signal ?? code}) before "${type}": ${handle.stderr().trim()}`));
+    function done(error, message) {
+      clearTimeout(timer);
+      handle.child.off('message', onMessage);
+      handle.child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(message);
+    }
+    handle.child.on('message', onMessage);
+    handle.child.once('exit', onExit);
+  });
+}
+
+/** Sends `{type: request}` and waits for `{type: reply}`. */
+export function ask(handle, request, reply, ms) {
+  const answer = nextMessage(handle, reply, ms);
+  handle.child.send({ type: request });
+  return answer;
+}
+
+/**
+ * Asks the child to exit by itself (so `--cpu-prof` can write its profile), and kills it if it
+ * has not within `ms`.
+ */
+export async function stopChild(handle, ms = 5_000) {
+  if (handle.child.exitCode !== null || handle.child.signalCode !== null) return;
+  if (handle.child.connected) handle.child.send({ type: 'stop' });
+  const timer = setTimeout(() => handle.child.kill('SIGKILL'), ms);
+  await handle.exited;
+  clearTimeout(timer);
+}
+
+/** Pids of this process and every child it started (to tell our CPU use from neighbours'). */
+export function ownPids() {
+  return everStarted;
+}
+
+/** Kills every child still running (on exit, SIGINT, SIGTERM, or an error). */
+export function killAll() {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
+}
+
+// OTEL_* / TRACSEQ_* variables of the caller's shell would change what a scenario does.
+function cleanEnv() {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !key.startsWith('TRACSEQ_')),
+  );
+}
