@@ -9,7 +9,9 @@ shift || true
 . scripts/bootstrap.sh
 echo "[run] node $(node -v), task: $task" >&2
 case "$task" in
-  test) exec npx turbo run build typecheck lint test --output-logs=new-only "$@" ;;
+  # One task at a time: the suites start real servers and load them; two cores shared by
+  # several suites at once turns timing-sensitive integration tests into flakes.
+  test) exec npx turbo run build typecheck lint test --concurrency=1 --output-logs=new-only "$@" ;;
   generate) exec npx turbo run generate --output-logs=errors-only "$@" ;;
   check) exec npx turbo run build typecheck lint "$@" ;;
   demo)
