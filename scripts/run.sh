@@ -12,7 +12,10 @@ case "$task" in
   # One task at a time: the suites start real servers and load them; two cores shared by
   # several suites at once turns timing-sensitive integration tests into flakes.
   test) exec npx turbo run build typecheck lint test --concurrency=1 --output-logs=new-only "$@" ;;
-  generate) exec npx turbo run generate --output-logs=errors-only "$@" ;;
+  generate)
+    npx turbo run generate --output-logs=errors-only "$@"
+    exec node scripts/generate-deploy.mjs
+    ;;
   check) exec npx turbo run build typecheck lint "$@" ;;
   demo)
     npx turbo run build --output-logs=errors-only >&2
