@@ -98,8 +98,10 @@ describe('Kubernetes manifests', () => {
     const config = manifests.find(
       (m) => m.object.kind === 'ConfigMap' && m.object.metadata?.name === 'lab-config',
     );
-    const data = (config?.object as unknown as { data: { laboratory_settings: string } }).data;
-    expect(data.laboratory_settings).toBe(readFileSync(join(ROOT, 'examples/lab-settings.yaml'), 'utf8'));
+    expect(config).toBeDefined();
+    const data = (config as { object: unknown }).object as { data: { laboratory_settings: string } };
+    const settings = data.data;
+    expect(settings.laboratory_settings).toBe(readFileSync(join(ROOT, 'examples/lab-settings.yaml'), 'utf8'));
   });
 });
 
