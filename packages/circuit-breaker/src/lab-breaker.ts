@@ -282,12 +282,12 @@ export class LabBreaker {
     if (next === this.current) return;
     const from = this.current;
     this.current = next;
-    const why =
-      next === 'forced_open'
-        ? `maintenance until ${this.maintenanceNow()?.end.toISOString()}${this.maintenanceNow()?.reason ? ` (${this.maintenanceNow()?.reason})` : ''}`
-        : from === 'forced_open'
-          ? 'maintenance window ended'
-          : reason;
+    const window = next === 'forced_open' ? this.maintenanceNow() : undefined;
+    const why = window
+      ? `maintenance until ${window.end.toISOString()}${window.reason ? ` (${window.reason})` : ''}`
+      : from === 'forced_open'
+        ? 'maintenance window ended'
+        : reason;
     this.observers.metrics?.transitions.inc({
       [LABEL.breaker]: this.name,
       [LABEL.from]: from,

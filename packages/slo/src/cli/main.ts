@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 // tracseq-slo: the only place in @tracseq/slo that touches files, spawns promtool and exits.
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -104,25 +104,6 @@ function generated(result: LoadResult, outDir: string, flags: Flags) {
   );
 }
 
-function promtool(args: string[], cwd?: string): { ok: boolean; output: string } {
-  try {
-    const output = execFileSync('promtool', args, {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return { ok: true, output };
-  } catch (error) {
-    const err = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string; status?: number };
-    if (err.code === 'ENOENT') {
-      throw new MissingToolError(
-        "promtool is not installed: it comes from the Debian package 'prometheus' (apt-get install prometheus) or a Prometheus release",
-      );
-    }
-    return { ok: false, output: `${err.stdout ?? ''}${err.stderr ?? ''}` };
-  }
-}
-
 function listFiles(dir: string, suffix: string): string[] {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
   return readdirSync(dir)
@@ -131,9 +112,18 @@ function listFiles(dir: string, suffix: string): string[] {
     .map((name) => join(dir, name));
 }
 
-function promtoolAsync(args: string[], cwd: string): Promise<{ ok: boolean; output: string }> {
-  return new Promise((done) => {
+/** Runs promtool; a missing binary is a MissingToolError (exit 3), a failing check is `ok: false`. */
+function promtool(args: string[], cwd?: string): Promise<{ ok: boolean; output: string }> {
+  return new Promise((done, fail) => {
     execFile('promtool', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+        fail(
+          new MissingToolError(
+            "promtool is not installed: it comes from the Debian package 'prometheus' (apt-get install prometheus) or a Prometheus release",
+          ),
+        );
+        return;
+      }
       done({ ok: !error, output: `${stdout}${stderr}` });
     });
   });
@@ -155,7 +145,7 @@ async function runTests(outDir: string, json: boolean): Promise<number> {
     ]);
     return EXIT.invalid;
   }
-  const checked = promtool(['check', 'rules', ...rules]);
+  const checked = await promtool(['check', 'rules', ...rules]);
   if (!checked.ok) {
     process.stderr.write(checked.output);
     return EXIT.invalid;
@@ -165,7 +155,7 @@ async function runTests(outDir: string, json: boolean): Promise<number> {
   let failed = 0;
   const worker = async () => {
     for (let test = queue.shift(); test !== undefined; test = queue.shift()) {
-      const result = await promtoolAsync(['test', 'rules', relative(dirname(test), test)], dirname(test));
+      const result = await promtool(['test', 'rules', relative(dirname(test), test)], dirname(test));
       if (!result.ok) {
         failed++;
         process.stderr.write(`${test}:\n${result.output}\n`);

@@ -39,7 +39,7 @@ function rate(metric: string, matchers: readonly Matcher[]): string {
 }
 
 function series(metric: string, matchers: readonly Matcher[]): string {
-  return `${metric}${renderMatchers(matchers.filter((m) => m.op === '=').concat())}`;
+  return `${metric}${renderMatchers(matchers.filter((m) => m.op === '='))}`;
 }
 
 /** The contract histogram called `name`, if any. */
