@@ -4,7 +4,9 @@ import {
   DEFAULT_BREAKER_POLICY,
   parseBreakerConfig,
   parseBreakerConfigYaml,
+  parseMaintenanceWindows,
 } from './breaker-config.js';
+import { resolvePolicy } from './resolve-policy.js';
 
 function problemsOf(data: unknown): string[] {
   try {
@@ -64,5 +66,54 @@ describe('parseBreakerConfig', () => {
     expect(() => parseBreakerConfigYaml('breakers:\n  defaults: { capacity: -1 }\n')).toThrow(
       'laboratory_settings: breakers.defaults.capacity: -1 is not a whole number >= 1',
     );
+  });
+});
+
+describe('maintenance_windows', () => {
+  const yaml = `
+lab: lab-a
+maintenance_windows:
+  - { instrument: sequencer-1, window: 2026-12-01T06:00:00Z/2026-12-01T10:00:00Z, reason: calibration }
+  - { instrument: freezer_minus_20, lab: lab-b, window: 2026-12-02T06:00:00Z/2026-12-02T07:00:00Z }
+breakers:
+  rules:
+    - match: { instrument: sequencer-1 }
+      critical: true
+      openAlertAfter: 2m
+      maintenance:
+        - { window: 2026-11-01T00:00:00Z/2026-11-01T01:00:00Z, reason: own window }
+`;
+
+  it('adds the instrument windows to every breaker of that instrument, on top of the rule', () => {
+    const config = parseBreakerConfigYaml(yaml);
+    const policy = resolvePolicy(config, { lab: 'lab-a', instrument: 'sequencer-1', operation: 'schedule' });
+    expect(policy.openAlertAfterMs).toBe(120_000);
+    expect(policy.maintenance.map((w) => w.reason)).toEqual(['own window', 'calibration']);
+    // A window naming lab-b does not touch lab-a's freezer, and unrelated instruments keep none.
+    expect(resolvePolicy(config, { lab: 'lab-a', instrument: 'freezer_minus_20' }).maintenance).toEqual([]);
+    expect(resolvePolicy(config, { lab: 'lab-b', instrument: 'freezer_minus_20' }).maintenance).toHaveLength(
+      1,
+    );
+    expect(resolvePolicy(config, { instrument: 'lims' })).toBe(config.defaults);
+  });
+
+  it('names the field and the fix for every bad entry', () => {
+    let problems: readonly string[] = [];
+    try {
+      parseMaintenanceWindows([
+        { instrument: 'a/b', window: '2026-12-01T06:00:00Z/2026-12-01T10:00:00Z' },
+        { instrument: 'sequencer-1', window: '2026-12-01T10:00:00Z/2026-12-01T06:00:00Z' },
+        { instrument: 'sequencer-1', window: '2026-12-01T06:00:00Z/2026-12-01T10:00:00Z', when: 'now' },
+      ]);
+    } catch (error) {
+      expect(error).toBeInstanceOf(BreakerConfigError);
+      problems = (error as BreakerConfigError).problems;
+    }
+    expect(problems).toEqual([
+      'maintenance_windows[0].instrument: missing or contains "/". Fix: name the instrument, e.g. sequencer-1',
+      'maintenance_windows[1].window: "2026-12-01T10:00:00Z/2026-12-01T06:00:00Z" is not an RFC 3339 interval. Fix: e.g. 2026-11-25T08:00:00Z/2026-11-25T12:00:00Z (start before end)',
+      'maintenance_windows[2].when: unknown field. Fix: use instrument, lab, window or reason',
+    ]);
+    expect(() => parseMaintenanceWindows({})).toThrow(/must be a list/);
   });
 });

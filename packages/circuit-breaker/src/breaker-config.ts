@@ -9,6 +9,17 @@ export interface MaintenanceWindow {
   readonly reason: string;
 }
 
+/**
+ * A maintenance window of one instrument from the lab settings' top-level `maintenance_windows`
+ * list: every breaker whose key names that instrument (and lab, when given) is forced open
+ * during it, and `tracseq-slo silences` turns it into an Alertmanager silence.
+ */
+export interface InstrumentMaintenanceWindow extends MaintenanceWindow {
+  readonly instrument: string;
+  /** Unset: the instrument in every lab. */
+  readonly lab?: string;
+}
+
 /** The settings of one breaker, all durations in milliseconds. */
 export interface BreakerPolicy {
   /** Abort the action after this long; `0` disables the timeout. */
@@ -29,6 +40,11 @@ export interface BreakerPolicy {
   /** `false` passes every call straight through (state `disabled`). */
   readonly enabled: boolean;
   readonly maintenance: readonly MaintenanceWindow[];
+  /**
+   * A critical breaker open (or half-open) longer than this raises the on-call alert
+   * `TracseqCircuitBreakerStuckOpen`; the default is the roadmap's 5-minute recovery target.
+   */
+  readonly openAlertAfterMs: number;
 }
 
 /** One rule: a key pattern and the settings it overrides. */
@@ -41,6 +57,8 @@ export interface BreakerRule {
 export interface BreakerConfig {
   readonly defaults: BreakerPolicy;
   readonly rules: readonly BreakerRule[];
+  /** Instrument maintenance windows, applied on top of the matching rule's own windows. */
+  readonly maintenanceWindows: readonly InstrumentMaintenanceWindow[];
 }
 
 /** Defaults when the lab settings give none. */
@@ -55,6 +73,7 @@ export const DEFAULT_BREAKER_POLICY: BreakerPolicy = {
   critical: false,
   enabled: true,
   maintenance: [],
+  openAlertAfterMs: 300_000,
 };
 
 /** A configuration problem, naming the source, the field and the fix. */
@@ -78,12 +97,69 @@ const POLICY_FIELDS = [
   'critical',
   'enabled',
   'maintenance',
+  'openAlertAfter',
 ] as const;
 
 type Raw = Record<string, unknown>;
 
 function isObject(value: unknown): value is Raw {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function parseWindow(entry: unknown, where: string, problems: string[]): MaintenanceWindow | undefined {
+  const window = isObject(entry) ? entry.window : undefined;
+  const [from, to, extra] = typeof window === 'string' ? window.split('/') : [];
+  const start = new Date(from ?? '');
+  const end = new Date(to ?? '');
+  if (extra !== undefined || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end <= start) {
+    problems.push(
+      `${where}.window: ${JSON.stringify(window)} is not an RFC 3339 interval. Fix: e.g. 2026-11-25T08:00:00Z/2026-11-25T12:00:00Z (start before end)`,
+    );
+    return undefined;
+  }
+  return { start, end, reason: isObject(entry) && typeof entry.reason === 'string' ? entry.reason : '' };
+}
+
+const NAME_PART = /^[^/]+$/;
+
+/**
+ * Validates the lab settings' top-level `maintenance_windows` list
+ * (`[{instrument, window: START/END, reason, lab?}]`). Throws {@link BreakerConfigError} listing
+ * every problem with its field path.
+ */
+export function parseMaintenanceWindows(
+  data: unknown,
+  source = 'maintenance_windows',
+): InstrumentMaintenanceWindow[] {
+  if (data === undefined || data === null) return [];
+  if (!Array.isArray(data))
+    throw new BreakerConfigError([`${source}: must be a list of {instrument, window: START/END, reason}`]);
+  const problems: string[] = [];
+  const windows = data.flatMap((entry, i) => {
+    const at = `${source}[${i}]`;
+    if (!isObject(entry)) {
+      problems.push(`${at}: must be a mapping {instrument, window, reason}`);
+      return [];
+    }
+    for (const key of Object.keys(entry)) {
+      if (!['instrument', 'lab', 'window', 'reason'].includes(key))
+        problems.push(`${at}.${key}: unknown field. Fix: use instrument, lab, window or reason`);
+    }
+    const { instrument, lab } = entry;
+    if (typeof instrument !== 'string' || !NAME_PART.test(instrument)) {
+      problems.push(`${at}.instrument: missing or contains "/". Fix: name the instrument, e.g. sequencer-1`);
+      return [];
+    }
+    if (lab !== undefined && (typeof lab !== 'string' || !NAME_PART.test(lab))) {
+      problems.push(`${at}.lab: must be a lab name without "/", e.g. lab-a`);
+      return [];
+    }
+    const window = parseWindow(entry, at, problems);
+    if (!window) return [];
+    return [{ ...window, instrument, ...(lab === undefined ? {} : { lab }) }];
+  });
+  if (problems.length > 0) throw new BreakerConfigError(problems);
+  return windows;
 }
 
 function parsePolicy(raw: Raw, base: BreakerPolicy, at: string, problems: string[]): BreakerPolicy {
@@ -140,25 +216,8 @@ function parsePolicy(raw: Raw, base: BreakerPolicy, at: string, problems: string
       problems.push(`${at}.maintenance: must be a list of {window: START/END, reason}`);
     } else {
       maintenance = raw.maintenance.flatMap((entry, i) => {
-        const where = `${at}.maintenance[${i}]`;
-        const window = isObject(entry) ? entry.window : undefined;
-        const [from, to, extra] = typeof window === 'string' ? window.split('/') : [];
-        const start = new Date(from ?? '');
-        const end = new Date(to ?? '');
-        if (
-          extra !== undefined ||
-          Number.isNaN(start.getTime()) ||
-          Number.isNaN(end.getTime()) ||
-          end <= start
-        ) {
-          problems.push(
-            `${where}.window: ${JSON.stringify(window)} is not an RFC 3339 interval. Fix: e.g. 2026-11-25T08:00:00Z/2026-11-25T12:00:00Z (start before end)`,
-          );
-          return [];
-        }
-        return [
-          { start, end, reason: isObject(entry) && typeof entry.reason === 'string' ? entry.reason : '' },
-        ];
+        const window = parseWindow(entry, `${at}.maintenance[${i}]`, problems);
+        return window ? [window] : [];
       });
     }
   }
@@ -173,6 +232,7 @@ function parsePolicy(raw: Raw, base: BreakerPolicy, at: string, problems: string
     critical: flag('critical', base.critical),
     enabled: flag('enabled', base.enabled),
     maintenance,
+    openAlertAfterMs: duration('openAlertAfter', base.openAlertAfterMs),
   };
 }
 
@@ -181,7 +241,11 @@ function parsePolicy(raw: Raw, base: BreakerPolicy, at: string, problems: string
  * given as parsed data. Durations are spelled like `10s`; maintenance windows are RFC 3339
  * intervals. Throws {@link BreakerConfigError} listing every problem with its field path.
  */
-export function parseBreakerConfig(data: unknown, source = 'breakers'): BreakerConfig {
+export function parseBreakerConfig(
+  data: unknown,
+  source = 'breakers',
+  maintenanceWindows: readonly InstrumentMaintenanceWindow[] = [],
+): BreakerConfig {
   const problems: string[] = [];
   const raw = data ?? {};
   if (!isObject(raw)) throw new BreakerConfigError([`${source}: must be a mapping with defaults and rules`]);
@@ -215,10 +279,13 @@ export function parseBreakerConfig(data: unknown, source = 'breakers'): BreakerC
     return [{ match: match as BreakerKey, policy: parsePolicy(rule, defaults, at, problems) }];
   });
   if (problems.length > 0) throw new BreakerConfigError(problems);
-  return { defaults, rules };
+  return { defaults, rules, maintenanceWindows };
 }
 
-/** Parses the lab settings YAML document and validates its `breakers` section. */
+/**
+ * Parses the lab settings YAML document and validates its `breakers` section and its
+ * `maintenance_windows` list.
+ */
 export function parseBreakerConfigYaml(text: string, source = 'laboratory_settings'): BreakerConfig {
   let doc: unknown;
   try {
@@ -228,5 +295,10 @@ export function parseBreakerConfigYaml(text: string, source = 'laboratory_settin
       `${source}: YAML syntax error: ${(error as Error).message.split('\n')[0]}`,
     ]);
   }
-  return parseBreakerConfig(isObject(doc) ? doc.breakers : undefined, `${source}: breakers`);
+  const settings = isObject(doc) ? doc : {};
+  return parseBreakerConfig(
+    settings.breakers,
+    `${source}: breakers`,
+    parseMaintenanceWindows(settings.maintenance_windows, `${source}: maintenance_windows`),
+  );
 }

@@ -10,9 +10,11 @@ export {
   type BreakerPolicy,
   type BreakerRule,
   DEFAULT_BREAKER_POLICY,
+  type InstrumentMaintenanceWindow,
   type MaintenanceWindow,
   parseBreakerConfig,
   parseBreakerConfigYaml,
+  parseMaintenanceWindows,
 } from './breaker-config.js';
 export { type BreakerKey, breakerName, WILDCARD } from './breaker-name.js';
 export {

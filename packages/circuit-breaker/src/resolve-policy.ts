@@ -8,7 +8,8 @@ const WEIGHT = { operation: 4, instrument: 2, lab: 1 } as const;
 /**
  * The policy of the most specific rule matching `key` (operation, then instrument, then lab),
  * or the defaults. A rule matches when every part it names equals the key's; among equally
- * specific rules the first listed wins.
+ * specific rules the first listed wins. Instrument maintenance windows naming the key's
+ * instrument (and lab, when they give one) are added to the policy's own windows.
  */
 export function resolvePolicy(config: BreakerConfig, key: BreakerKey): BreakerPolicy {
   let best: { score: number; policy: BreakerPolicy } | undefined;
@@ -26,5 +27,16 @@ export function resolvePolicy(config: BreakerConfig, key: BreakerKey): BreakerPo
     }
     if (matches && (best === undefined || score > best.score)) best = { score, policy: rule.policy };
   }
-  return best?.policy ?? config.defaults;
+  const policy = best?.policy ?? config.defaults;
+  const windows = config.maintenanceWindows.filter(
+    (w) => w.instrument === key.instrument && (w.lab === undefined || w.lab === key.lab),
+  );
+  if (windows.length === 0) return policy;
+  return {
+    ...policy,
+    maintenance: [
+      ...policy.maintenance,
+      ...windows.map(({ start, end, reason }) => ({ start, end, reason })),
+    ],
+  };
 }
