@@ -27,6 +27,11 @@ export {
 } from './breaker-observers.js';
 export { BreakerRegistry, type BreakerRegistryOptions, type ReadinessResult } from './breaker-registry.js';
 export { classifyError, type ErrorClass, type ErrorClassifier } from './classify-error.js';
+export {
+  breakerNamePattern,
+  type CriticalBreakerSelector,
+  criticalBreakerSelectors,
+} from './critical-breaker-selectors.js';
 export { parseDurationMs } from './duration.js';
 export {
   BreakerOpenError,

@@ -5,6 +5,15 @@ import type { BreakerKey } from './breaker-name.js';
 // most specific description of a call.
 const WEIGHT = { operation: 4, instrument: 2, lab: 1 } as const;
 
+/** How specific a rule's match is: operation outranks instrument, which outranks lab. */
+export function matchSpecificity(match: BreakerKey): number {
+  let score = 0;
+  for (const part of ['lab', 'instrument', 'operation'] as const) {
+    if (match[part] !== undefined) score += WEIGHT[part];
+  }
+  return score;
+}
+
 /**
  * The policy of the most specific rule matching `key` (operation, then instrument, then lab),
  * or the defaults. A rule matches when every part it names equals the key's; among equally
