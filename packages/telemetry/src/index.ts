@@ -15,6 +15,7 @@ export {
 export * from './contract/index.js';
 export { type ExpressApp, TENANT_BAGGAGE_KEY } from './express/instrument-express.js';
 export { normalizeMethod } from './express/normalize-method.js';
+export { excludeFromSlis } from './express/request-state.js';
 export { routeTemplate } from './express/route-template.js';
 export {
   type CheckResult,

@@ -41,6 +41,15 @@ export const WORKFLOW_STEP_OUTCOMES = ['success', 'failure', 'compensated'] as c
 /** Log shipping outcomes: produced = shipped + dropped + failed once shut down. */
 export const LOG_RECORD_OUTCOMES = ['shipped', 'dropped', 'failed'] as const;
 
+/**
+ * Why a request was left out of the HTTP SLIs (see `excludeFromSlis`): fixed by the contract so
+ * `reason` stays bounded.
+ */
+export const SLI_EXCLUSION_REASONS = ['maintenance'] as const;
+
+/** A reason of {@link SLI_EXCLUSION_REASONS}. */
+export type SliExclusionReason = (typeof SLI_EXCLUSION_REASONS)[number];
+
 /** Log shipping destinations. */
 export const LOG_DESTINATIONS = ['elasticsearch'] as const;
 

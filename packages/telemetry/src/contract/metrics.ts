@@ -10,6 +10,7 @@ import {
   LOG_RECORD_OUTCOMES,
   labLabel,
   SAMPLE_OUTCOMES,
+  SLI_EXCLUSION_REASONS,
   sampleTypeLabel,
   stepLabel,
   WORKFLOW_STEP_OUTCOMES,
@@ -37,6 +38,21 @@ export const METRICS = {
     type: 'gauge',
     help: 'Number of HTTP server requests in flight.',
     labels: [httpRequestMethodLabel],
+  },
+  httpServerExcludedRequests: {
+    name: 'tracseq_http_server_excluded_requests_total',
+    type: 'counter',
+    help: 'HTTP server requests left out of http_server_request_duration_seconds (and so of the HTTP SLIs), by reason.',
+    labels: [
+      httpRequestMethodLabel,
+      httpRouteLabel,
+      httpResponseStatusCodeLabel,
+      {
+        name: 'reason',
+        description: 'Why the request was left out of the SLIs',
+        values: SLI_EXCLUSION_REASONS,
+      },
+    ],
   },
   samplesReceived: {
     name: 'tracseq_samples_received_total',

@@ -15,6 +15,7 @@ import type { ReadinessRegistry } from '../health/readiness.js';
 import type { ContractMetrics, MetricsRegistry } from '../metrics/create-metrics-registry.js';
 import type { SeriesLimiter } from '../metrics/series-limiter.js';
 import { normalizeMethod } from './normalize-method.js';
+import { REQUEST_STATE_KEY, type RequestState } from './request-state.js';
 import { type Mountable, type RoutedRequest, routeTemplate, trackMounts } from './route-template.js';
 
 /** The logger calls the instrumentation makes (pino's signature). */
@@ -58,6 +59,9 @@ const TENANT = /^[A-Za-z0-9._-]{1,64}$/;
 const METRICS_PATH = '/metrics';
 const HEALTH_PREFIX = '/health/';
 const DURATION = METRICS.httpServerRequestDuration.name;
+const EXCLUDED = METRICS.httpServerExcludedRequests.name;
+/** Span attribute and log field of a request left out of the SLIs. */
+const SLI_EXCLUDED_FIELD = 'tracseq.sli_excluded';
 
 function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
@@ -84,6 +88,7 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
     (app.get as unknown as Loose).call(app, path, handler);
   const duration = rt.metrics.httpServerRequestDuration;
   const active = rt.metrics.httpServerActiveRequests;
+  const excludedRequests = rt.metrics.httpServerExcludedRequests;
 
   use((req: IncomingMessage & RoutedRequest, res: ServerResponse, next: () => void) => {
     const path = pathOf(req.url);
@@ -111,11 +116,12 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } },
       parent,
     );
-    const ctx = trace.setSpan(parent, span);
-    let done = false;
+    const state: RequestState = { done: false, excluded: undefined };
+    const ctx = trace.setSpan(parent, span).setValue(REQUEST_STATE_KEY, state);
     const finish = () => {
-      if (done) return;
-      done = true;
+      if (state.done) return;
+      state.done = true;
+      const excluded = state.excluded;
       rt.inFlight.count--;
       active.dec({ http_request_method: method });
       const route = routeTemplate(req);
@@ -124,38 +130,51 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
       if (route !== UNMATCHED_ROUTE) span.setAttribute('http.route', route);
       span.setAttribute('http.response.status_code', status);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
+      if (excluded !== undefined) span.setAttribute(SLI_EXCLUDED_FIELD, excluded);
       span.end();
       const seconds = (performance.now() - started) / 1000;
       const statusLabel = String(status);
-      const labels = {
-        http_request_method: method,
-        http_route: rt.limiter.allow(DURATION, `${method}\u0000${route}\u0000${statusLabel}`)
-          ? route
-          : OTHER_LABEL_VALUE,
-        http_response_status_code: statusLabel,
+      const fields: Record<string, unknown> = {
+        http: { request: { method }, response: { status_code: status } },
+        url: { path },
+        'http.route': route,
+        event: { duration: Math.round(seconds * 1e9) },
       };
-      const sc = span.spanContext();
-      if (sc.traceFlags & 1) {
-        duration.observe({
-          labels,
-          value: seconds,
-          exemplarLabels: { trace_id: sc.traceId, span_id: sc.spanId },
-        });
+      if (excluded === undefined) {
+        const labels = {
+          http_request_method: method,
+          http_route: rt.limiter.allow(DURATION, `${method}\u0000${route}\u0000${statusLabel}`)
+            ? route
+            : OTHER_LABEL_VALUE,
+          http_response_status_code: statusLabel,
+        };
+        const sc = span.spanContext();
+        if (sc.traceFlags & 1) {
+          duration.observe({
+            labels,
+            value: seconds,
+            exemplarLabels: { trace_id: sc.traceId, span_id: sc.spanId },
+          });
+        } else {
+          // An exemplar-enabled histogram only takes the object form.
+          duration.observe({ labels, value: seconds });
+        }
       } else {
-        // An exemplar-enabled histogram only takes the object form.
-        duration.observe({ labels, value: seconds });
+        // Left out of the SLIs: counted, not observed, so the histogram's SLIs never see it.
+        excludedRequests.inc({
+          http_request_method: method,
+          http_route: rt.limiter.allow(
+            EXCLUDED,
+            `${method}\u0000${route}\u0000${statusLabel}\u0000${excluded}`,
+          )
+            ? route
+            : OTHER_LABEL_VALUE,
+          http_response_status_code: statusLabel,
+          reason: excluded,
+        });
+        fields[SLI_EXCLUDED_FIELD] = excluded;
       }
-      context.with(ctx, () =>
-        rt.logger.info(
-          {
-            http: { request: { method }, response: { status_code: status } },
-            url: { path },
-            'http.route': route,
-            event: { duration: Math.round(seconds * 1e9) },
-          },
-          `${method} ${route} ${status}`,
-        ),
-      );
+      context.with(ctx, () => rt.logger.info(fields, `${method} ${route} ${status}`));
     };
     res.once('finish', finish);
     res.once('close', finish);

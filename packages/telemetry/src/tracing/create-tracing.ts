@@ -5,7 +5,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { createSampler } from './create-sampler.js';
 import { createDropCountingMeterProvider } from './drop-counting-meter-provider.js';
 import { createOtlpTraceExporter } from './otlp-trace-exporter.js';
-import { registerTracingGlobals } from './register-globals.js';
+import { ensureContextManager, registerTracingGlobals } from './register-globals.js';
 import { resolveTracingOptions, type TracingOptions } from './tracing-options.js';
 
 /** Instrumentation scope of every span the toolkit creates. */
@@ -93,7 +93,11 @@ function disabledTracing(): Tracing {
  */
 export function createTracing(options: TracingOptions): Tracing {
   const resolved = resolveTracingOptions(options);
-  if (resolved.disabled) return disabledTracing();
+  if (resolved.disabled) {
+    // No tracer, but request context (tenant in logs, excludeFromSlis) still needs a manager.
+    if (resolved.registerGlobal) ensureContextManager();
+    return disabledTracing();
+  }
 
   const resource = defaultResource().merge(
     resourceFromAttributes({

@@ -24,6 +24,16 @@ function contextManagerInstalled(): boolean {
   return context.with(ROOT_CONTEXT.setValue(PROBE, true), () => context.active().getValue(PROBE) === true);
 }
 
+/**
+ * Installs an AsyncLocalStorage context manager unless one already works. Request context (the
+ * tenant baggage in logs, `excludeFromSlis`) needs it even when tracing is off.
+ */
+export function ensureContextManager(): void {
+  if (contextManagerInstalled()) return;
+  context.disable();
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+}
+
 /** Which globals to undo when the owner shuts down. */
 let owner: object | undefined;
 
@@ -41,10 +51,7 @@ export function registerTracingGlobals(provider: TracerProvider): () => void {
   propagation.disable();
   trace.setGlobalTracerProvider(provider);
   propagation.setGlobalPropagator(createW3CPropagator());
-  if (!contextManagerInstalled()) {
-    context.disable();
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  }
+  ensureContextManager();
   return () => {
     if (owner !== token) return;
     owner = undefined;
