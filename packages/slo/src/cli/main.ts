@@ -11,6 +11,10 @@ import { importSpec } from '../import/import-spec.js';
 import { buildAlertmanagerConfig } from '../output/build-alertmanager-config.js';
 import { generateOutputs } from '../output/generate-outputs.js';
 import { renderYaml } from '../output/render-yaml.js';
+import { collectReport } from '../report/collect-report.js';
+import { createPrometheusClient, PrometheusError } from '../report/prometheus-client.js';
+import { renderReportJson, renderReportMarkdown } from '../report/render-report.js';
+import { parseReportFlags } from '../report/report-options.js';
 import { planSlos } from '../rules/slo-plan.js';
 import { type LoadResult, loadSpecs } from '../spec/load-specs.js';
 import { formatSpecError, type SpecError } from '../spec/spec-error.js';
@@ -30,6 +34,10 @@ commands:
   explain PATH... [--evaluation-interval 1m]
                                    per alert: budget spent before firing, time to detect, time to reset
   import sloth|openslo FILE        print the native spec of a Sloth or OpenSLO file
+  report [PATH...] --prometheus URL [--period 30d] [--at RFC3339] [--format markdown|json]
+         [--recovery-target 5m] [--step 1m]
+                                   per SLO from a live Prometheus: achieved SLI, budget left, worst
+                                   burn, page incidents, time to recover, MTBF (PATH default prometheus/slos)
 
 options:
   --out DIR            output directory (default: the parent of the first PATH, e.g. prometheus/)
@@ -47,6 +55,12 @@ interface Flags {
   'grafana-url'?: string;
   alertmanager?: string;
   'evaluation-interval'?: string;
+  prometheus?: string;
+  period?: string;
+  at?: string;
+  format?: string;
+  'recovery-target'?: string;
+  step?: string;
   help?: boolean;
 }
 
@@ -180,6 +194,12 @@ async function run(argv: string[]): Promise<number> {
       'grafana-url': { type: 'string' },
       alertmanager: { type: 'string' },
       'evaluation-interval': { type: 'string' },
+      prometheus: { type: 'string' },
+      period: { type: 'string' },
+      at: { type: 'string' },
+      format: { type: 'string' },
+      'recovery-target': { type: 'string' },
+      step: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -253,6 +273,42 @@ async function run(argv: string[]): Promise<number> {
           : renderExplanations(rows, interval),
       );
       return EXIT.ok;
+    }
+    case 'report': {
+      let options: ReturnType<typeof parseReportFlags>;
+      try {
+        options = parseReportFlags(flags, Math.floor(Date.now() / 1000));
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      const asJson = json || options.format === 'json';
+      const result = load(positionals.length > 0 ? positionals : ['prometheus/slos'], asJson);
+      if (!result) return EXIT.invalid;
+      try {
+        const client = createPrometheusClient(options.prometheusUrl);
+        const data = await collectReport(
+          client,
+          result.specs.flatMap((s) => planSlos(s.spec)),
+          options,
+        );
+        print(asJson ? renderReportJson(data) : renderReportMarkdown(data));
+        return EXIT.ok;
+      } catch (error) {
+        if (!(error instanceof PrometheusError)) throw error;
+        if (!asJson) process.stderr.write(`tracseq-slo: ${error.message}\n`);
+        else
+          report(true, [
+            {
+              file: options.prometheusUrl,
+              line: 0,
+              column: 0,
+              path: '',
+              message: error.message,
+              hint: 'check --prometheus and that Prometheus is up',
+            },
+          ]);
+        return EXIT.invalid;
+      }
     }
     case 'import': {
       const [format, file] = positionals;

@@ -1,0 +1,68 @@
+import { formatDuration } from '../duration.js';
+import { DEFAULT_RULE_OPTIONS } from '../rules/options.js';
+import type { SloPlan } from '../rules/slo-plan.js';
+import { quoteLabelValue, withWindow } from '../sli/promql-text.js';
+
+/** Rate window of the "worst burn" figure: the long window of the fastest 30d page pair. */
+export const WORST_BURN_WINDOW = '1h';
+
+/** Subquery resolution of the "worst burn" figure. */
+export const WORST_BURN_STEP = '5m';
+
+/** PromQL that `tracseq-slo report` runs for one SLO. */
+export interface ReportQueries {
+  /** Instant query at the period end: error ratio over the whole period (traffic-weighted for event SLIs). */
+  readonly errorRatio: string;
+  /** Instant query at the period end: highest 1h error ratio in the period, sampled every 5m. */
+  readonly worstErrorRatio: string;
+  /**
+   * Range query (step = `stepSeconds`): the SLO's firing page alerts. `last_over_time` over one
+   * step less a millisecond makes a series present at a step exactly when the alert had a firing
+   * sample during that step: no 5m lookback after it resolved, with or without staleness markers
+   * (backfilled history has none), on Prometheus 2 (closed ranges) and 3 (left-open ranges) alike.
+   */
+  readonly pageAlerts: string;
+}
+
+/** Inputs of {@link buildReportQueries}. */
+export interface ReportQueryOptions {
+  /** Report period in seconds (the rate window of the error ratio). */
+  readonly periodSeconds: number;
+  /** Resolution of the alert range query in seconds; should be the rules' evaluation interval. */
+  readonly stepSeconds: number;
+  /** Name of the burn-rate alerts (default `SloErrorBudgetBurn`). */
+  readonly alertName?: string;
+}
+
+/** `errors / total`, 0 without traffic, absent only when the total series is absent (as the rules). */
+function safeRatio(errors: string, total: string): string {
+  return `(${errors}) / ((${total}) > 0) or 0 * (${total})`;
+}
+
+function errorRatioOver(plan: SloPlan, window: string): string {
+  const { sli } = plan;
+  return sli.kind === 'raw'
+    ? withWindow(sli.errorRatioQuery, window)
+    : safeRatio(withWindow(sli.errorQuery, window), withWindow(sli.totalQuery, window));
+}
+
+/**
+ * Builds the report queries of one SLO from its plan: the SLI's own error and total queries (the
+ * ones the generated rules use) with the window set to the report period, so the figures match
+ * what the recording rules compute without needing those rules to have run for a whole period.
+ */
+export function buildReportQueries(plan: SloPlan, options: ReportQueryOptions): ReportQueries {
+  const period = formatDuration(options.periodSeconds);
+  const matchers = [
+    `alertname=${quoteLabelValue(options.alertName ?? DEFAULT_RULE_OPTIONS.burnAlertName)}`,
+    'alertstate="firing"',
+    'severity="critical"',
+    `service=${quoteLabelValue(plan.service)}`,
+    `slo=${quoteLabelValue(plan.name)}`,
+  ].join(',');
+  return {
+    errorRatio: errorRatioOver(plan, period),
+    worstErrorRatio: `max_over_time((${errorRatioOver(plan, WORST_BURN_WINDOW)})[${period}:${WORST_BURN_STEP}])`,
+    pageAlerts: `last_over_time(ALERTS{${matchers}}[${options.stepSeconds * 1000 - 1}ms])`,
+  };
+}
