@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { planSlos } from '../rules/slo-plan.js';
+import { checkPromql } from '../sli/check-promql.js';
+import { buildReportQueries } from './query-plan.js';
+import { parseReportFlags } from './report-options.js';
+
+const PLANS = planSlos({
+  version: 'tracseq.slo/v1',
+  service: 'svc',
+  slos: [
+    { name: 'avail', objective: 99.9, sli: { preset: 'http-availability', selector: { http_route: '/a' } } },
+    { name: 'raw', objective: 99, sli: { raw: { errorRatioQuery: 'avg(rate(errors[{{.window}}]))' } } },
+  ],
+});
+
+describe('buildReportQueries', () => {
+  it("uses the SLI's own queries with the period as window", () => {
+    const q = buildReportQueries(PLANS[0] as (typeof PLANS)[0], {
+      periodSeconds: 30 * 86_400,
+      stepSeconds: 60,
+    });
+    const errors =
+      'sum(rate(http_server_request_duration_seconds_count{service="svc",http_route="/a",http_response_status_code=~"5.."}[30d]))';
+    const total = 'sum(rate(http_server_request_duration_seconds_count{service="svc",http_route="/a"}[30d]))';
+    expect(q.errorRatio).toBe(`(${errors}) / ((${total}) > 0) or 0 * (${total})`);
+    const hour = (text: string) => text.replace('[30d]', '[1h]');
+    expect(q.worstErrorRatio).toBe(
+      `max_over_time(((${hour(errors)}) / ((${hour(total)}) > 0) or 0 * (${hour(total)}))[30d:5m])`,
+    );
+    expect(q.pageAlerts).toBe(
+      'last_over_time(ALERTS{alertname="SloErrorBudgetBurn",alertstate="firing",severity="critical",service="svc",slo="avail"}[59999ms])',
+    );
+    for (const query of Object.values(q)) expect(checkPromql(query)).toBeUndefined();
+  });
+
+  it('substitutes the window of a raw SLI', () => {
+    const q = buildReportQueries(PLANS[1] as (typeof PLANS)[0], {
+      periodSeconds: 7 * 86_400,
+      stepSeconds: 15,
+    });
+    expect(q.errorRatio).toBe('avg(rate(errors[7d]))');
+    expect(q.worstErrorRatio).toBe('max_over_time((avg(rate(errors[1h])))[7d:5m])');
+    expect(q.pageAlerts).toContain('[14999ms]');
+  });
+});
+
+describe('parseReportFlags', () => {
+  it('applies defaults', () => {
+    expect(parseReportFlags({ prometheus: 'http://p:9090' }, 1000)).toEqual({
+      prometheusUrl: 'http://p:9090',
+      format: 'markdown',
+      at: 1000,
+      stepSeconds: 60,
+      recoveryTargetSeconds: 300,
+    });
+    expect(
+      parseReportFlags(
+        { prometheus: 'http://p', at: '2025-01-31T00:00:00Z', period: '7d', format: 'json', step: '30s' },
+        0,
+      ),
+    ).toMatchObject({ at: 1_738_281_600, periodSeconds: 604_800, format: 'json', stepSeconds: 30 });
+  });
+
+  it.each([
+    [{}, '--prometheus URL is required'],
+    [{ prometheus: 'localhost:9090' }, 'must be an http:// or https:// URL'],
+    [{ prometheus: 'http://p', format: 'html' }, '--format: "html" is not one of markdown, json'],
+    [{ prometheus: 'http://p', at: 'yesterday' }, '--at: "yesterday" is not an RFC 3339 time'],
+    [{ prometheus: 'http://p', period: '4w' }, '--period: "4w" is not a duration'],
+    [{ prometheus: 'http://p', 'recovery-target': '0s' }, '--recovery-target'],
+  ])('refuses %j', (flags, message) => {
+    expect(() => parseReportFlags(flags, 0)).toThrow(message);
+  });
+});
