@@ -200,3 +200,26 @@ describe('metrics token', () => {
     await telemetry.shutdown();
   });
 });
+
+describe('instrumenting an app twice', () => {
+  it('records each request once and warns about the second call', async () => {
+    const telemetry = await createTestTelemetry();
+    const app = express();
+    telemetry.instrumentExpress(app);
+    telemetry.instrumentExpress(app);
+    app.get('/once', (_req, res) => {
+      res.send('ok');
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/once`);
+    expect(
+      await telemetry.metricValue('http_server_request_duration_seconds_count', { http_route: '/once' }),
+    ).toBe(1);
+    expect(telemetry.logs().filter((l) => String(l.message).includes('instrumented already'))).toHaveLength(
+      1,
+    );
+    server.close();
+    await telemetry.shutdown();
+  });
+});

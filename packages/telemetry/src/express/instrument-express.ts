@@ -62,6 +62,7 @@ const DURATION = METRICS.httpServerRequestDuration.name;
 const EXCLUDED = METRICS.httpServerExcludedRequests.name;
 /** Span attribute and log field of a request left out of the SLIs. */
 const SLI_EXCLUDED_FIELD = 'tracseq.sli_excluded';
+const INSTRUMENTED = new WeakSet<object>();
 
 function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
@@ -82,6 +83,13 @@ function json(res: ServerResponse, status: number, body: unknown): void {
  * at module level: `use` and `listen` are wrapped on this app instance only.
  */
 export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void {
+  // Instrumenting twice (e.g. `--import @tracseq/telemetry/register` plus an explicit call) would
+  // record every request twice.
+  if (INSTRUMENTED.has(app)) {
+    rt.logger.warn({}, 'instrumentExpress: this app is instrumented already; ignoring the second call');
+    return;
+  }
+  INSTRUMENTED.add(app);
   trackMounts(app as unknown as Mountable);
   const use = (...args: unknown[]) => (app.use as unknown as Loose).apply(app, args);
   const get = (path: string, handler: (req: IncomingMessage, res: ServerResponse) => void) =>
