@@ -1,4 +1,5 @@
 import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { excludeFromSlis } from '@tracseq/telemetry';
 import CircuitBreaker from 'opossum';
 import type { BreakerPolicy, MaintenanceWindow } from './breaker-config.js';
 import { type BreakerKey, breakerName } from './breaker-name.js';
@@ -145,6 +146,8 @@ export class LabBreaker {
     }
     this.record(outcome, (performance.now() - started) / 1000, state);
     if (outcome === 'success' || outcome === 'fallback') return result as T;
+    // Planned maintenance must not spend the error budget of the request that hit it.
+    if (error instanceof MaintenanceError) excludeFromSlis('maintenance');
     throw error;
   }
 
