@@ -181,9 +181,12 @@ slos:
 
   it('keeps the repository SLO outputs current (what CI runs)', async () => {
     expect(existsSync(join(REPO, 'prometheus/slos'))).toBe(true);
-    const copy = join(tmp.path, 'repo');
+    // Same layout as the repository, so the generated headers' relative source paths match.
+    const copy = join(tmp.path, 'repo', 'prometheus');
     cpSync(join(REPO, 'prometheus'), copy, { recursive: true });
-    const run = await cli(['check', join(copy, 'slos')]);
+    const settings = join(tmp.path, 'repo', 'examples', 'lab-settings.yaml');
+    cpSync(join(REPO, 'examples', 'lab-settings.yaml'), settings);
+    const run = await cli(['check', join(copy, 'slos'), '--lab-settings', settings]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
   }, 600_000);

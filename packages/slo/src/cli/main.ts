@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 import { execFile } from 'node:child_process';
 // tracseq-slo: the only place in @tracseq/slo that touches files, spawns promtool and exits.
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../duration.js';
 import { explainSlos, renderExplanations } from '../explain/explain-slos.js';
 import { importSpec } from '../import/import-spec.js';
+import { AlertmanagerApiError, applySilences } from '../operational/alertmanager-silences.js';
+import { buildSilences } from '../operational/build-silences.js';
+import { generateOperationalOutputs } from '../operational/generate-operational-outputs.js';
+import { type LabAlertInputs, LabInputError, readLabAlertInputs } from '../operational/lab-alert-inputs.js';
+import { resolveOperationalOptions } from '../operational/operational-options.js';
 import { buildAlertmanagerConfig } from '../output/build-alertmanager-config.js';
 import { generateOutputs } from '../output/generate-outputs.js';
 import { renderYaml } from '../output/render-yaml.js';
@@ -29,11 +34,16 @@ commands:
   validate PATH...                 validate SLO specs (files or directories of *.yaml/*.yml)
   generate PATH... [--out DIR]     write rules, promtool tests, PrometheusRule CRDs and Mimir files
            [--alertmanager FILE]   also write the Alertmanager config
+           [--lab-settings FILE]   also write the on-call alerts (storage, freezers, breakers,
+                                   targets, telemetry, Watchdog) and their tests (check takes it too)
   test [--out DIR]                 promtool check rules + test rules on DIR's generated files
   check PATH... [--out DIR]        validate, regenerate, fail on stale output, then test (what CI runs)
   explain PATH... [--evaluation-interval 1m]
                                    per alert: budget spent before firing, time to detect, time to reset
   import sloth|openslo FILE        print the native spec of a Sloth or OpenSLO file
+  silences LAB_SETTINGS [--at RFC3339] [--alertmanager-url URL]
+                                   print an Alertmanager silence per maintenance window not yet
+                                   over; with --alertmanager-url create them (once) through its API
   report [PATH...] --prometheus URL [--period 30d] [--at RFC3339] [--format markdown|json]
          [--recovery-target 5m] [--step 1m]
                                    per SLO from a live Prometheus: achieved SLI, budget left, worst
@@ -42,6 +52,7 @@ commands:
 options:
   --out DIR            output directory (default: the parent of the first PATH, e.g. prometheus/)
   --grafana-url URL    Grafana base URL for alert dashboard_url (default http://localhost:3000)
+  --runbook-url URL    base URL of the on-call alerts' runbook_url (default https://runbooks.tracseq.dev/)
   --json               machine-readable result: {ok, errors: [{file, line, column, path, message, hint}]}
 
 exit codes: 0 ok, 1 invalid input / stale output / failing test, 2 usage, 3 a needed tool is missing`;
@@ -61,6 +72,9 @@ interface Flags {
   format?: string;
   'recovery-target'?: string;
   step?: string;
+  'lab-settings'?: string;
+  'alertmanager-url'?: string;
+  'runbook-url'?: string;
   help?: boolean;
 }
 
@@ -110,12 +124,40 @@ function outDirOf(flags: Flags, paths: readonly string[]): string {
   return resolve(stat?.isDirectory() ? dirname(resolve(first)) : dirname(dirname(resolve(first))));
 }
 
-function generated(result: LoadResult, outDir: string, flags: Flags) {
-  return generateOutputs(
+function readLabSettings(file: string): LabAlertInputs {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new LabInputError(`${file}: ${(error as Error).message}. Fix: give the lab settings YAML file`);
+  }
+  return readLabAlertInputs(text, file);
+}
+
+function generated(result: LoadResult, outDir: string, flags: Flags): ReadonlyMap<string, string> {
+  const sourceName = (path: string) => relative(outDir, resolve(path)).split('\\').join('/');
+  const files = generateOutputs(
     result.specs,
-    (path) => relative(outDir, resolve(path)).split('\\').join('/'),
+    sourceName,
     flags['grafana-url'] ? { grafanaUrl: flags['grafana-url'] } : {},
   );
+  const settings = flags['lab-settings'];
+  if (settings === undefined) return files;
+  const operational = generateOperationalOutputs(
+    readLabSettings(settings),
+    sourceName(settings),
+    resolveOperationalOptions({
+      ...(flags['grafana-url'] ? { grafanaUrl: flags['grafana-url'] } : {}),
+      ...(flags['runbook-url'] ? { runbookBaseUrl: flags['runbook-url'] } : {}),
+    }),
+  );
+  for (const path of operational.keys()) {
+    if (files.has(path))
+      throw new LabInputError(
+        `${settings}: generated ${path} collides with an SLO spec's output. Fix: rename the spec file`,
+      );
+  }
+  return new Map([...files, ...operational].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function listFiles(dir: string, suffix: string): string[] {
@@ -200,6 +242,9 @@ async function run(argv: string[]): Promise<number> {
       format: { type: 'string' },
       'recovery-target': { type: 'string' },
       step: { type: 'string' },
+      'lab-settings': { type: 'string' },
+      'alertmanager-url': { type: 'string' },
+      'runbook-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -310,6 +355,36 @@ async function run(argv: string[]): Promise<number> {
         return EXIT.invalid;
       }
     }
+    case 'silences': {
+      const [file, ...extra] = positionals;
+      if (!file || extra.length > 0)
+        throw new UsageError(
+          'usage: tracseq-slo silences LAB_SETTINGS [--at RFC3339] [--alertmanager-url URL]',
+        );
+      const at = flags.at === undefined ? new Date() : new Date(flags.at);
+      if (Number.isNaN(at.getTime()))
+        throw new UsageError(`--at ${flags.at} is not an RFC 3339 time, e.g. 2026-12-01T06:00:00Z`);
+      const silences = buildSilences(readLabSettings(file), at);
+      const url = flags['alertmanager-url'];
+      if (url === undefined) {
+        print(JSON.stringify(silences, null, 2));
+        return EXIT.ok;
+      }
+      try {
+        const applied = await applySilences(url, silences);
+        if (json) print(JSON.stringify(applied, null, 2));
+        else
+          for (const a of applied)
+            print(
+              `${a.created ? 'created' : 'exists '} ${a.id} ${a.silence.startsAt}..${a.silence.endsAt} ${a.silence.comment}`,
+            );
+        return EXIT.ok;
+      } catch (error) {
+        if (!(error instanceof AlertmanagerApiError)) throw error;
+        process.stderr.write(`tracseq-slo: ${error.message}\n`);
+        return EXIT.invalid;
+      }
+    }
     case 'import': {
       const [format, file] = positionals;
       if ((format !== 'sloth' && format !== 'openslo') || !file)
@@ -337,6 +412,9 @@ async function main(): Promise<void> {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`tracseq-slo: ${(error as Error).message}\n\n${USAGE}\n`);
       code = EXIT.usage;
+    } else if (error instanceof LabInputError) {
+      process.stderr.write(`tracseq-slo: ${error.message}\n`);
+      code = EXIT.invalid;
     } else if (error instanceof MissingToolError) {
       process.stderr.write(`tracseq-slo: ${error.message}\n`);
       code = EXIT.missingTool;
