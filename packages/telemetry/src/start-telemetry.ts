@@ -8,6 +8,7 @@ import {
   type TelemetryConfig,
   type TelemetryOptions,
 } from './config/telemetry-config.js';
+import { tenantLabel } from './contract/labels.js';
 import { METRICS } from './contract/metrics.js';
 import { type ExpressApp, instrumentExpressApp, TENANT_BAGGAGE_KEY } from './express/instrument-express.js';
 import { type ReadinessCheck, ReadinessRegistry } from './health/readiness.js';
@@ -76,7 +77,11 @@ export async function startTelemetryWith(
 ): Promise<Telemetry> {
   const config = resolveTelemetryConfig(options, internals.env ?? process.env);
   const labSettings = loadLabSettings(config);
-  const registries = createMetricsRegistry({ serviceName: config.serviceName });
+  const registries = createMetricsRegistry({
+    serviceName: config.serviceName,
+    // The tenant label exists only with an allow-list: default output keeps today's label sets.
+    optionalLabels: config.tenantAllowList.length > 0 ? [tenantLabel.name] : [],
+  });
   const { metrics } = registries;
   const limiter = new SeriesLimiter(config.seriesLimit, (metric) =>
     metrics.seriesDropped.inc({ [METRICS.seriesDropped.labels[0].name]: metric }),
@@ -164,6 +169,7 @@ export async function startTelemetryWith(
         readiness,
         metricsToken: config.metricsToken,
         tenantHeader: config.tenantHeader,
+        tenantAllowList: config.tenantAllowList.length > 0 ? new Set(config.tenantAllowList) : undefined,
         onServer: (server) => servers.add(server),
         inFlight,
       }),

@@ -91,3 +91,38 @@ describe('resolveTelemetryConfig', () => {
     expect(parseResourceAttributes(undefined)).toEqual({});
   });
 });
+
+describe('tenant allow-list', () => {
+  it('is empty by default and read from TRACSEQ_TENANT_ALLOW_LIST, trimmed and deduplicated', () => {
+    expect(resolveTelemetryConfig({ serviceName: 's' }, {}).tenantAllowList).toEqual([]);
+    expect(
+      resolveTelemetryConfig({ serviceName: 's' }, { TRACSEQ_TENANT_ALLOW_LIST: ' lab-a, lab_b.2 ,,lab-a ' })
+        .tenantAllowList,
+    ).toEqual(['lab-a', 'lab_b.2']);
+    expect(
+      resolveTelemetryConfig(
+        { serviceName: 's', tenantAllowList: ['x'] },
+        { TRACSEQ_TENANT_ALLOW_LIST: 'lab-a' },
+      ).tenantAllowList,
+    ).toEqual(['x']);
+  });
+
+  it('refuses entries the tenant header could never carry, naming the setting, value and rule', () => {
+    expect(() =>
+      resolveTelemetryConfig({ serviceName: 's' }, { TRACSEQ_TENANT_ALLOW_LIST: 'lab-a,lab b' }),
+    ).toThrow(
+      'TRACSEQ_TENANT_ALLOW_LIST: "lab b" is not valid; list tenant ids of 1-64 characters of A-Za-z0-9._-',
+    );
+    expect(() => resolveTelemetryConfig({ serviceName: 's', tenantAllowList: ['x'.repeat(65)] }, {})).toThrow(
+      /^tenantAllowList: "x{65}" is not valid/,
+    );
+    expect(() => resolveTelemetryConfig({ serviceName: 's', tenantAllowList: [''] }, {})).toThrow(
+      /tenantAllowList: "" is not valid/,
+    );
+    expect(() =>
+      resolveTelemetryConfig({ serviceName: 's' }, { TRACSEQ_TENANT_ALLOW_LIST: 'other' }),
+    ).toThrow(
+      /TRACSEQ_TENANT_ALLOW_LIST: "other" is not valid; other is what tenants outside the list are recorded as/,
+    );
+  });
+});

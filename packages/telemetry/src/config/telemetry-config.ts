@@ -1,3 +1,4 @@
+import { OTHER_LABEL_VALUE, TENANT_ID_PATTERN } from '../contract/labels.js';
 import { DEFAULT_SERIES_LIMIT } from '../metrics/series-limiter.js';
 import { SAMPLER_NAMES, type SamplerName } from '../tracing/tracing-options.js';
 
@@ -38,6 +39,11 @@ export interface TelemetryOptions {
   readonly shutdownTimeoutMs?: number;
   /** `TRACSEQ_TENANT_HEADER`: request header naming the tenant (default `x-tenant-id`). */
   readonly tenantHeader?: string;
+  /**
+   * `TRACSEQ_TENANT_ALLOW_LIST` (comma-separated): tenants recorded as the `tracseq_tenant` label
+   * of the HTTP metrics, any other (or no) tenant as `other`. Empty (the default): no tenant label.
+   */
+  readonly tenantAllowList?: readonly string[];
   /** `TRACSEQ_LAB_SETTINGS`: path of the lab settings YAML. */
   readonly labSettingsPath?: string;
   /** Extra log redaction paths. */
@@ -68,6 +74,8 @@ export interface TelemetryConfig {
   readonly metricsToken: string | undefined;
   readonly shutdownTimeoutMs: number;
   readonly tenantHeader: string;
+  /** Tenants that become `tracseq_tenant` label values; empty means no tenant label. */
+  readonly tenantAllowList: readonly string[];
   readonly labSettingsPath: string | undefined;
   readonly redactPaths: readonly string[];
   readonly handleSignals: boolean;
@@ -103,6 +111,33 @@ function url(setting: string, value: string): string {
   } catch {
     throw new TelemetryConfigError(setting, value, 'use an http:// or https:// URL');
   }
+}
+
+function tenantAllowList(option: readonly string[] | undefined, env: string | undefined): string[] {
+  const setting = option === undefined ? 'TRACSEQ_TENANT_ALLOW_LIST' : 'tenantAllowList';
+  const entries =
+    option ??
+    (env ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (typeof entry !== 'string' || !TENANT_ID_PATTERN.test(entry)) {
+      throw new TelemetryConfigError(
+        setting,
+        entry,
+        'list tenant ids of 1-64 characters of A-Za-z0-9._- (the tenant header rule), separated by commas',
+      );
+    }
+    if (entry === OTHER_LABEL_VALUE) {
+      throw new TelemetryConfigError(
+        setting,
+        entry,
+        `${OTHER_LABEL_VALUE} is what tenants outside the list are recorded as; rename or drop it`,
+      );
+    }
+  }
+  return [...new Set(entries)];
 }
 
 /** Parses `OTEL_RESOURCE_ATTRIBUTES`: `key=value` pairs separated by commas, values percent-encoded. */
@@ -226,6 +261,7 @@ export function resolveTelemetryConfig(
       5_000,
     ),
     tenantHeader,
+    tenantAllowList: tenantAllowList(options.tenantAllowList, env.TRACSEQ_TENANT_ALLOW_LIST),
     labSettingsPath: options.labSettingsPath ?? nonEmpty(env.TRACSEQ_LAB_SETTINGS),
     redactPaths: options.redactPaths ?? [],
     handleSignals: options.handleSignals ?? true,

@@ -26,6 +26,18 @@ describe('metric contract', () => {
     expect(METRICS.httpServerRequestDuration.buckets).toBe(HTTP_DURATION_BUCKETS);
   });
 
+  it('makes only tracseq_tenant optional, last on the HTTP metrics (positional reads stay valid)', () => {
+    const optional = ALL_METRICS.flatMap((m) =>
+      m.labels.filter((l) => l.optional).map((l) => `${m.name}:${l.name}`),
+    );
+    expect(optional).toEqual([
+      'http_server_request_duration_seconds:tracseq_tenant',
+      'tracseq_http_server_excluded_requests_total:tracseq_tenant',
+    ]);
+    expect(METRICS.httpServerRequestDuration.labels.at(-1)?.name).toBe('tracseq_tenant');
+    expect(METRICS.httpServerExcludedRequests.labels.at(-1)?.name).toBe('tracseq_tenant');
+  });
+
   it('puts service first on every series', () => {
     expect(seriesLabelNames(METRICS.samplesProcessed)).toEqual(['service', 'lab', 'sample_type', 'outcome']);
   });

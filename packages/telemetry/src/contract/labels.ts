@@ -74,6 +74,20 @@ export const httpResponseStatusCodeLabel: LabelDefinition = {
   boundedBy: 'status codes 100-599',
 };
 
+/**
+ * A tenant id as the tenant header may carry it and `TRACSEQ_TENANT_ALLOW_LIST` may list it:
+ * 1-64 characters of `A-Za-z0-9._-`.
+ */
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** `tracseq_tenant`: the tenant, only on the HTTP metrics and only with a tenant allow-list. */
+export const tenantLabel: LabelDefinition = {
+  name: 'tracseq_tenant',
+  description: `Tenant from the tenant header when it is on the tenant allow-list, ${OTHER_LABEL_VALUE} otherwise (no tenant included); absent unless TRACSEQ_TENANT_ALLOW_LIST is set`,
+  boundedBy: `TRACSEQ_TENANT_ALLOW_LIST (tenantAllowList) plus ${OTHER_LABEL_VALUE}`,
+  optional: true,
+};
+
 /** `lab`: the laboratory, allow-listed in the lab settings. */
 export const labLabel: LabelDefinition = {
   name: 'lab',

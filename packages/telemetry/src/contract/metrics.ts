@@ -13,6 +13,7 @@ import {
   SLI_EXCLUSION_REASONS,
   sampleTypeLabel,
   stepLabel,
+  tenantLabel,
   WORKFLOW_STEP_OUTCOMES,
   workflowLabel,
   zoneLabel,
@@ -30,7 +31,7 @@ export const METRICS = {
     type: 'histogram',
     unit: 'seconds',
     help: 'Duration of HTTP server requests.',
-    labels: [httpRequestMethodLabel, httpRouteLabel, httpResponseStatusCodeLabel],
+    labels: [httpRequestMethodLabel, httpRouteLabel, httpResponseStatusCodeLabel, tenantLabel],
     buckets: HTTP_DURATION_BUCKETS,
   },
   httpServerActiveRequests: {
@@ -52,6 +53,7 @@ export const METRICS = {
         description: 'Why the request was left out of the SLIs',
         values: SLI_EXCLUSION_REASONS,
       },
+      tenantLabel,
     ],
   },
   samplesReceived: {

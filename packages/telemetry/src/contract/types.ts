@@ -19,6 +19,11 @@ export interface LabelDefinition {
   readonly allowList?: string;
   /** How the value set is bounded when neither `values` nor `allowList` applies. */
   readonly boundedBy?: string;
+  /**
+   * `true` when the label is only on the series when the service configures it (e.g.
+   * `tracseq_tenant`); queries and rules must not require it.
+   */
+  readonly optional?: boolean;
 }
 
 /** One metric of the TracSeq metric contract. */

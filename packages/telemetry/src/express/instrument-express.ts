@@ -9,7 +9,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { OTHER_LABEL_VALUE, UNMATCHED_ROUTE } from '../contract/labels.js';
+import { OTHER_LABEL_VALUE, TENANT_ID_PATTERN, tenantLabel, UNMATCHED_ROUTE } from '../contract/labels.js';
 import { METRICS } from '../contract/metrics.js';
 import type { ReadinessRegistry } from '../health/readiness.js';
 import type { ContractMetrics, MetricsRegistry } from '../metrics/create-metrics-registry.js';
@@ -34,6 +34,11 @@ export interface ExpressRuntime {
   readonly readiness: ReadinessRegistry;
   readonly metricsToken: string | undefined;
   readonly tenantHeader: string;
+  /**
+   * Tenants recorded as `tracseq_tenant` (others as `other`); `undefined`: no tenant label (the
+   * metrics were created without it).
+   */
+  readonly tenantAllowList?: ReadonlySet<string> | undefined;
   /** Called with every server the app listens on, for graceful shutdown. */
   readonly onServer: (server: Server) => void;
   /** Requests in flight, for graceful shutdown. */
@@ -55,13 +60,13 @@ type Loose = (...args: unknown[]) => unknown;
 /** Baggage entry carrying the validated tenant id. */
 export const TENANT_BAGGAGE_KEY = 'tracseq.tenant_id';
 
-const TENANT = /^[A-Za-z0-9._-]{1,64}$/;
 const METRICS_PATH = '/metrics';
 const HEALTH_PREFIX = '/health/';
 const DURATION = METRICS.httpServerRequestDuration.name;
 const EXCLUDED = METRICS.httpServerExcludedRequests.name;
 /** Span attribute and log field of a request left out of the SLIs. */
 const SLI_EXCLUDED_FIELD = 'tracseq.sli_excluded';
+const TENANT_LABEL = tenantLabel.name;
 const INSTRUMENTED = new WeakSet<object>();
 
 function pathOf(url: string | undefined): string {
@@ -97,6 +102,12 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
   const duration = rt.metrics.httpServerRequestDuration;
   const active = rt.metrics.httpServerActiveRequests;
   const excludedRequests = rt.metrics.httpServerExcludedRequests;
+  const tenants = rt.tenantAllowList;
+  /** `tracseq_tenant` of a request: its tenant (header or incoming baggage) when listed, else other. */
+  const tenantOf = (ctx: Context, allowed: ReadonlySet<string>): string => {
+    const value = propagation.getBaggage(ctx)?.getEntry(TENANT_BAGGAGE_KEY)?.value;
+    return value !== undefined && allowed.has(value) ? value : OTHER_LABEL_VALUE;
+  };
 
   use((req: IncomingMessage & RoutedRequest, res: ServerResponse, next: () => void) => {
     const path = pathOf(req.url);
@@ -110,7 +121,7 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
     active.inc({ http_request_method: method });
     let parent: Context = propagation.extract(ROOT_CONTEXT, req.headers);
     const tenant = req.headers[rt.tenantHeader];
-    if (typeof tenant === 'string' && TENANT.test(tenant)) {
+    if (typeof tenant === 'string' && TENANT_ID_PATTERN.test(tenant)) {
       const bag = (propagation.getBaggage(parent) ?? propagation.createBaggage()).setEntry(
         TENANT_BAGGAGE_KEY,
         {
@@ -148,14 +159,17 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
         'http.route': route,
         event: { duration: Math.round(seconds * 1e9) },
       };
+      const tenant = tenants === undefined ? undefined : tenantOf(parent, tenants);
+      const key = `${method}\u0000${route}\u0000${statusLabel}`;
       if (excluded === undefined) {
-        const labels = {
+        const labels: Record<string, string> = {
           http_request_method: method,
-          http_route: rt.limiter.allow(DURATION, `${method}\u0000${route}\u0000${statusLabel}`)
+          http_route: rt.limiter.allow(DURATION, tenant === undefined ? key : `${key}\u0000${tenant}`)
             ? route
             : OTHER_LABEL_VALUE,
           http_response_status_code: statusLabel,
         };
+        if (tenant !== undefined) labels[TENANT_LABEL] = tenant;
         const sc = span.spanContext();
         if (sc.traceFlags & 1) {
           duration.observe({
@@ -169,17 +183,19 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
         }
       } else {
         // Left out of the SLIs: counted, not observed, so the histogram's SLIs never see it.
-        excludedRequests.inc({
+        const labels: Record<string, string> = {
           http_request_method: method,
           http_route: rt.limiter.allow(
             EXCLUDED,
-            `${method}\u0000${route}\u0000${statusLabel}\u0000${excluded}`,
+            tenant === undefined ? `${key}\u0000${excluded}` : `${key}\u0000${excluded}\u0000${tenant}`,
           )
             ? route
             : OTHER_LABEL_VALUE,
           http_response_status_code: statusLabel,
           reason: excluded,
-        });
+        };
+        if (tenant !== undefined) labels[TENANT_LABEL] = tenant;
+        excludedRequests.inc(labels);
         fields[SLI_EXCLUDED_FIELD] = excluded;
       }
       context.with(ctx, () => rt.logger.info(fields, `${method} ${route} ${status}`));

@@ -14,8 +14,11 @@ describe('createMetricsRegistry', () => {
     const { registry, openMetricsRegistry, metrics } = createMetricsRegistry({
       serviceName: 'sample-service',
     });
-    for (const [id, def] of Object.entries(METRICS)) {
-      const labels = Object.fromEntries(def.labels.map((l, i) => [l.name, firstValue(def, i)]));
+    for (const [id, def] of Object.entries(METRICS) as [string, MetricDefinition][]) {
+      // Optional labels (tracseq_tenant) are declared only when asked for.
+      const labels = Object.fromEntries(
+        def.labels.flatMap((l, i) => (l.optional ? [] : [[l.name, firstValue(def, i)]])),
+      );
       const metric = metrics[id as keyof typeof METRICS];
       if (id === 'httpServerRequestDuration') {
         metrics.httpServerRequestDuration.observe({

@@ -26,6 +26,11 @@ export interface MetricsRegistryOptions {
   readonly serviceName: string;
   /** Register prom-client's default process/runtime metrics (default `true`). */
   readonly defaultMetrics?: boolean;
+  /**
+   * Optional contract labels to declare (e.g. `tracseq_tenant`); the others are left out of the
+   * metrics entirely (default none).
+   */
+  readonly optionalLabels?: readonly string[];
 }
 
 /** The contract metrics, exposed in both exposition formats. */
@@ -81,13 +86,16 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
   const openMetricsRegistry = new SharingOpenMetricsRegistry();
   registry.setDefaultLabels({ [SERVICE_LABEL]: options.serviceName });
   openMetricsRegistry.setDefaultLabels({ [SERVICE_LABEL]: options.serviceName });
+  const optional = new Set(options.optionalLabels ?? []);
   const metrics: Record<string, Counter | Gauge | Histogram> = {};
   for (const [id, def] of Object.entries(METRICS) as [MetricId, MetricDefinition][]) {
     const exemplars = WITH_EXEMPLARS.has(id);
     const config = {
       name: def.name,
       help: def.help,
-      labelNames: def.labels.map((label) => label.name),
+      labelNames: def.labels
+        .filter((label) => !label.optional || optional.has(label.name))
+        .map((l) => l.name),
       // prom-client refuses exemplar metrics on a text registry at construction; adding them
       // afterwards is supported and the text format simply omits the exemplars.
       registers: (exemplars ? [openMetricsRegistry] : [registry, openMetricsRegistry]) as Registry[],
