@@ -5,7 +5,7 @@
 //   npm run demo -- --fault outage    inject a sample-service outage after 20 s for 60 s
 //   npm run demo -- --duration 120    stop by itself after 120 s
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,13 @@ const durationSeconds = Math.min(3600, Math.max(10, Number(values.duration)));
 
 const kit = await import(join(root, 'packages/testkit/dist/index.js'));
 const { runLoad } = await import(join(root, 'examples/load/src/load.ts'));
+// SLO alerts by service/slo and window; on-call alerts by the labels that identify them.
+function describeAlert({ labels }) {
+  const where = labels.slo
+    ? `${labels.service}/${labels.slo} ${labels.long_window}`
+    : [labels.zone, labels.breaker, labels.job, labels.service].filter(Boolean).join(' ');
+  return `${labels.alertname}{${[where, labels.severity].filter(Boolean).join(' ')}}`;
+}
 const cleanup = [];
 const children = [];
 let stopping = false;
@@ -56,7 +63,15 @@ const work = mkdtempSync(join(tmpdir(), 'tracseq-demo-'));
 cleanup.push(async () => rmSync(work, { recursive: true, force: true }));
 const generated = spawnSync(
   process.execPath,
-  [join(root, 'packages/slo/dist/cli/main.js'), 'generate', join(root, 'examples/demo-slos'), '--out', work],
+  [
+    join(root, 'packages/slo/dist/cli/main.js'),
+    'generate',
+    join(root, 'examples/demo-slos'),
+    '--out',
+    work,
+    '--lab-settings',
+    join(root, 'examples/lab-settings.yaml'),
+  ],
   { encoding: 'utf8' },
 );
 if (generated.status !== 0) {
@@ -102,7 +117,8 @@ for (const port of [samplePort, storagePort]) {
 }
 
 const prometheus = await kit.startPrometheus({
-  ruleFiles: [join(work, 'rules/sample-service.rules.yml'), join(work, 'rules/storage-service.rules.yml')],
+  // SLO rules of both services plus the on-call alerts (storage, freezers, breakers, Watchdog).
+  ruleFiles: readdirSync(join(work, 'rules')).map((name) => join(work, 'rules', name)),
   scrapeTargets: [
     { job: 'sample-service', targets: [`127.0.0.1:${samplePort}`] },
     { job: 'storage-service', targets: [`127.0.0.1:${storagePort}`] },
@@ -161,9 +177,7 @@ async function summary() {
     lines.push(`${id.padEnd(42)} ${pct(s.value)}  ${pct(b)}    ${r === undefined ? '-' : r.toFixed(1)}x`);
   }
   const firing = alerts.filter((a) => a.state === 'firing');
-  lines.push(
-    `alerts firing: ${firing.length === 0 ? 'none' : firing.map((a) => `${a.labels.alertname}{${a.labels.service}/${a.labels.slo} ${a.labels.severity} ${a.labels.long_window ?? ''}}`).join(', ')}`,
-  );
+  lines.push(`alerts firing: ${firing.length === 0 ? 'none' : firing.map(describeAlert).join(', ')}`);
   lines.push(
     `notifications: page ${webhook.notifications.filter((n) => n.path === '/page').length}, ticket ${webhook.notifications.filter((n) => n.path === '/ticket').length}`,
   );

@@ -120,7 +120,7 @@ describe('tracseq-slo CLI', () => {
     const stale = await cli(['check', join(root, 'slos')]);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('rules/a.rules.yml:0:0: generated file is out of date');
-  });
+  }, 180_000);
 
   it('exits 3 when promtool is missing', async () => {
     const root = workspace('no-promtool', { 'a.yaml': VALID });
