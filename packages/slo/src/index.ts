@@ -7,6 +7,46 @@ export { alertWindows, recordedWindows, type Severity, type WindowPair } from '.
 export { formatDuration, parseDuration } from './duration.js';
 export { type AlertTiming, alertTiming, type EvaluationDelays } from './explain/burn-math.js';
 export {
+  AlertmanagerApiError,
+  type AppliedSilence,
+  applySilences,
+} from './operational/alertmanager-silences.js';
+export {
+  buildLabOperationalRules,
+  buildPlatformOperationalRules,
+  INSTRUMENT_LABEL,
+  OPERATIONAL_ALERTS,
+  OPERATIONAL_DASHBOARDS,
+  WATCHDOG_SEVERITY,
+} from './operational/build-operational-rules.js';
+export {
+  buildLabOperationalTests,
+  buildPlatformOperationalTests,
+  type OperationalTestFile,
+} from './operational/build-operational-tests.js';
+export {
+  buildSilences,
+  SILENCE_AUTHOR,
+  type Silence,
+  type SilenceMatcher,
+} from './operational/build-silences.js';
+export { generateOperationalOutputs } from './operational/generate-operational-outputs.js';
+export {
+  type AlertZone,
+  type LabAlertInputs,
+  LabInputError,
+  readLabAlertInputs,
+} from './operational/lab-alert-inputs.js';
+export {
+  DEFAULT_OPERATIONAL_OPTIONS,
+  kebabCase,
+  type OperationalOptions,
+  resolveOperationalOptions,
+  type StorageAlertOptions,
+  type TemperatureAlertOptions,
+} from './operational/operational-options.js';
+export { type AlertRunbookLink, findRunbookGaps } from './operational/runbook-coverage.js';
+export {
   type AlertmanagerConfigOptions,
   buildAlertmanagerConfig,
   DEFAULT_ALERTMANAGER_CONFIG_OPTIONS,
@@ -24,6 +64,14 @@ export {
   type NamedRuleTestFile,
   type RuleTestFile,
 } from './promtool-tests/build-rule-tests.js';
+export { collectReport, type ReportSettings } from './report/collect-report.js';
+export {
+  createPrometheusClient,
+  type PrometheusClient,
+  PrometheusError,
+} from './report/prometheus-client.js';
+export { renderReportJson, renderReportMarkdown } from './report/render-report.js';
+export type { IncidentReport, Report, SloReport } from './report/report-model.js';
 export { buildRules, buildSloGroup, RECORDS } from './rules/build-rules.js';
 export {
   DEFAULT_RULE_OPTIONS,
