@@ -58,6 +58,11 @@ const workloads = SERVICES.flatMap((s) => [
                 { name: 'TRACSEQ_SHUTDOWN_TIMEOUT_MS', value: '10000' },
                 ...Object.entries(s.env).map(([name, value]) => ({ name, value })),
               ],
+              // The roadmap's sizing; the HPA below scales on CPU against the request.
+              resources: {
+                requests: { cpu: '250m', memory: '256Mi' },
+                limits: { cpu: '500m', memory: '512Mi' },
+              },
               readinessProbe: { httpGet: { path: '/health/ready', port: 'http' }, periodSeconds: 5 },
               livenessProbe: { httpGet: { path: '/health/live', port: 'http' }, periodSeconds: 10 },
               volumeMounts: [{ name: 'lab-config', mountPath: '/etc/tracseq', readOnly: true }],
@@ -81,6 +86,22 @@ const workloads = SERVICES.flatMap((s) => [
     kind: 'Service',
     metadata: { name: s.name, namespace: NAMESPACE, labels: labels(s.name) },
     spec: { selector: labels(s.name), ports: [{ name: 'http', port: s.port, targetPort: 'http' }] },
+  },
+  {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: s.name, namespace: NAMESPACE, labels: labels(s.name) },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s.name },
+      minReplicas: 2,
+      maxReplicas: 10,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+        },
+      ],
+    },
   },
 ]);
 // honorLabels keeps the app's own `service` label instead of the operator's exported_service.

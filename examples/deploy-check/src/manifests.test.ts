@@ -8,6 +8,7 @@ import {
 } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import Ajv2019Module from 'ajv/dist/2019.js';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -19,6 +20,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/ConfigMap': ConfigMap as never,
   'v1/Service': Service as never,
   'apps/v1/Deployment': Deployment as never,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler as never,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor as never,
   'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule as never,
   'networking.istio.io/v1/DestinationRule': DestinationRule as never,
@@ -46,6 +48,7 @@ describe('Kubernetes manifests', () => {
     for (const kind of [
       'ConfigMap',
       'Deployment',
+      'HorizontalPodAutoscaler',
       'Service',
       'ServiceMonitor',
       'PrometheusRule',
@@ -83,6 +86,33 @@ describe('Kubernetes manifests', () => {
     for (const m of monitors) {
       const spec = (m.object as unknown as { spec: { endpoints: { honorLabels?: boolean }[] } }).spec;
       expect(spec.endpoints.every((e) => e.honorLabels === true)).toBe(true);
+    }
+  });
+
+  it('every Deployment is sized as the roadmap says, probed on /health/*, and autoscaled 2-10 at 70 % CPU', () => {
+    const deployments = manifests.filter((m) => m.object.kind === 'Deployment');
+    expect(deployments.length).toBeGreaterThan(0);
+    for (const d of deployments) {
+      const container = new Deployment(d.object as never).spec?.template.spec?.containers[0];
+      expect(container?.resources).toEqual({
+        requests: { cpu: '250m', memory: '256Mi' },
+        limits: { cpu: '500m', memory: '512Mi' },
+      });
+      expect(container?.readinessProbe?.httpGet?.path).toBe('/health/ready');
+      expect(container?.livenessProbe?.httpGet?.path).toBe('/health/live');
+      const hpa = manifests.find(
+        (m) =>
+          m.object.kind === 'HorizontalPodAutoscaler' &&
+          (m.object as unknown as { spec: { scaleTargetRef: { name: string } } }).spec.scaleTargetRef.name ===
+            d.object.metadata?.name,
+      );
+      expect(hpa?.object, `HPA for ${d.object.metadata?.name}`).toMatchObject({
+        spec: {
+          minReplicas: 2,
+          maxReplicas: 10,
+          metrics: [{ resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+        },
+      });
     }
   });
 

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type AlertmanagerHandle,
+  getFreePort,
   makeTempDir,
   startAlertmanager,
   startWebhookReceiver,
@@ -176,13 +177,13 @@ describe('operational alerts in a real Alertmanager', () => {
     expect(byZone.freezer_minus_80?.state).toBe('active');
   });
 
-  it('names the Alertmanager URL when it cannot be reached', () => {
-    const run = spawnSync(
-      process.execPath,
-      [CLI, 'silences', labSettings, '--alertmanager-url', 'http://127.0.0.1:9'],
-      { encoding: 'utf8' },
-    );
+  it('names the Alertmanager URL when it cannot be reached', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const url = `http://127.0.0.1:${await getFreePort()}`;
+    const run = spawnSync(process.execPath, [CLI, 'silences', labSettings, '--alertmanager-url', url], {
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('cannot reach Alertmanager at http://127.0.0.1:9/api/v2/silences');
+    expect(run.stderr).toContain(`cannot reach Alertmanager at ${url}/api/v2/silences`);
   });
 });

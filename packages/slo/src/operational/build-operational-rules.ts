@@ -271,7 +271,7 @@ export function buildPlatformOperationalRules(o: OperationalOptions): RuleFile {
               o,
               series,
               'Service {{ $labels.service }} hit the series cap of {{ $labels.metric }}',
-              `{{ $value | printf "%.0f" }} new label sets of {{ $labels.metric }} were refused by the cardinality cap of service {{ $labels.service }} in the last ${w}; they are recorded as "other".`,
+              `{{ $value | printf "%.0f" }} new label sets of {{ $labels.metric }} were refused by the cardinality cap of service {{ $labels.service }} in the last ${w}: HTTP routes past the cap are recorded as "other", other metrics drop the observation.`,
               runtime,
             ),
           ),
