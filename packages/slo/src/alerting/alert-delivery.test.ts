@@ -14,11 +14,11 @@ import {
 } from '@tracseq/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertTiming } from '../explain/burn-math.js';
-import { buildAlertmanagerConfig } from '../output/build-alertmanager-config.js';
 import { renderYaml } from '../output/render-yaml.js';
 import { buildRules } from '../rules/build-rules.js';
 import { planSlos } from '../rules/slo-plan.js';
 import type { SloSpecFile } from '../spec/types.js';
+import { testAlertmanagerConfigYaml } from './test-alertmanager-config.js';
 
 // A 1-day period scales the page windows to 2m & 10s, so a real Prometheus pages in seconds.
 const SPEC: SloSpecFile = {
@@ -66,17 +66,7 @@ describe('generated alerts on a real Prometheus and Alertmanager', () => {
     const rules = join(dir.path, 'rules.yml');
     writeFileSync(rules, renderYaml(buildRules(SPEC), 'test'));
     webhook = await startWebhookReceiver();
-    alertmanager = await startAlertmanager({
-      configYaml: renderYaml(
-        buildAlertmanagerConfig({
-          pageWebhookUrl: `${webhook.url}/page`,
-          ticketWebhookUrl: `${webhook.url}/ticket`,
-          groupWait: '1s',
-          groupInterval: '1s',
-          repeatInterval: '1h',
-        }),
-      ),
-    });
+    alertmanager = await startAlertmanager({ configYaml: testAlertmanagerConfigYaml(webhook.url) });
     prometheus = await startPrometheus({
       ruleFiles: [rules],
       scrapeTargets: [

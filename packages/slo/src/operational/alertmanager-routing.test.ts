@@ -12,8 +12,7 @@ import {
   waitFor,
 } from '@tracseq/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAlertmanagerConfig } from '../output/build-alertmanager-config.js';
-import { renderYaml } from '../output/render-yaml.js';
+import { testAlertmanagerConfigYaml } from '../alerting/test-alertmanager-config.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 
@@ -31,18 +30,7 @@ describe('operational alerts in a real Alertmanager', () => {
 
   beforeAll(async () => {
     webhook = await startWebhookReceiver();
-    alertmanager = await startAlertmanager({
-      configYaml: renderYaml(
-        buildAlertmanagerConfig({
-          pageWebhookUrl: `${webhook.url}/page`,
-          ticketWebhookUrl: `${webhook.url}/ticket`,
-          watchdogWebhookUrl: `${webhook.url}/watchdog`,
-          groupWait: '1s',
-          groupInterval: '1s',
-          repeatInterval: '1h',
-        }),
-      ),
-    });
+    alertmanager = await startAlertmanager({ configYaml: testAlertmanagerConfigYaml(webhook.url) });
     const iso = (ms: number) => new Date(now + ms).toISOString();
     writeFileSync(
       labSettings,
