@@ -3,6 +3,8 @@
 // Alertmanager with TracSeq's generated SLO rules, with a live terminal summary.
 //   npm run demo                      run until Ctrl-C
 //   npm run demo -- --fault outage    inject a sample-service outage after 20 s for 60 s
+//   npm run demo -- --fault sequencer-maintenance   declare a sequencer maintenance window instead:
+//                                     the breaker is forced open, yet no budget is spent and nothing pages
 //   npm run demo -- --duration 120    stop by itself after 120 s
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +22,15 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '20' },
   },
 });
-const FAULTS = ['none', 'outage', 'errors', 'latency', 'sequencer-outage', 'storage-outage'];
+const FAULTS = [
+  'none',
+  'outage',
+  'errors',
+  'latency',
+  'sequencer-outage',
+  'sequencer-maintenance',
+  'storage-outage',
+];
 if (!FAULTS.includes(values.fault)) {
   console.error(`--fault must be one of ${FAULTS.join(', ')}`);
   process.exit(2);
@@ -155,7 +165,7 @@ const load = runLoad(
 const pct = (v) => (v === undefined || Number.isNaN(v) ? '   -  ' : `${(v * 100).toFixed(2).padStart(6)}%`);
 async function summary() {
   const q = (expr) => prometheus.query(expr).catch(() => []);
-  const [sli, budget, burn, alerts, breakers, storage, perHour] = await Promise.all([
+  const [sli, budget, burn, alerts, breakers, storage, perHour, excluded] = await Promise.all([
     q('1 - slo:sli_error:ratio_rate5m'),
     q('slo:period_error_budget_remaining:ratio'),
     q('slo:current_burn_rate:ratio'),
@@ -165,6 +175,7 @@ async function summary() {
       'tracseq_storage_used_slots{service="storage-service"} / tracseq_storage_capacity_slots{service="storage-service"}',
     ),
     q('sum(rate(tracseq_samples_received_total[1m])) * 3600'),
+    q('sum(tracseq_http_server_excluded_requests_total)'),
   ]);
   const lines = [
     `--- ${new Date().toISOString().slice(11, 19)} ---`,
@@ -178,6 +189,7 @@ async function summary() {
   }
   const firing = alerts.filter((a) => a.state === 'firing');
   lines.push(`alerts firing: ${firing.length === 0 ? 'none' : firing.map(describeAlert).join(', ')}`);
+  lines.push(`requests kept out of the SLIs by maintenance: ${Math.round(excluded[0]?.value ?? 0)}`);
   lines.push(
     `notifications: page ${webhook.notifications.filter((n) => n.path === '/page').length}, ticket ${webhook.notifications.filter((n) => n.path === '/ticket').length}`,
   );

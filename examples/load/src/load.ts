@@ -1,5 +1,12 @@
 /** Faults the generator can inject into the example services. */
-export type FaultKind = 'none' | 'errors' | 'latency' | 'outage' | 'sequencer-outage' | 'storage-outage';
+export type FaultKind =
+  | 'none'
+  | 'errors'
+  | 'latency'
+  | 'outage'
+  | 'sequencer-outage'
+  | 'sequencer-maintenance'
+  | 'storage-outage';
 
 /** Options of {@link runLoad}; rate and duration are bounded so a run always stops by itself. */
 export interface LoadOptions {
@@ -66,6 +73,8 @@ export async function setFault(options: LoadOptions, fault: FaultKind): Promise<
       errorRatio: fault === 'errors' ? 0.05 : fault === 'outage' ? 1 : 0,
       latencyMs: fault === 'latency' ? 250 : 0,
       sequencerOutage: fault === 'sequencer-outage',
+      // A declared maintenance window (not an outage): rejections stay out of the SLIs.
+      sequencerMaintenanceMinutes: fault === 'sequencer-maintenance' ? 60 : 0,
     }),
     post(storage, { errorRatio: fault === 'storage-outage' ? 1 : 0, latencyMs: 0 }),
   ]);

@@ -5,7 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BreakerRegistry, breakerMetricsFrom, parseBreakerConfigYaml } from '@tracseq/circuit-breaker';
+import {
+  BreakerRegistry,
+  breakerMetricsFrom,
+  MaintenanceError,
+  parseBreakerConfigYaml,
+} from '@tracseq/circuit-breaker';
 import { startTelemetry, WorkflowError } from '@tracseq/telemetry';
 import express from 'express';
 import { type Faults, NO_FAULTS, parseFaults } from '../../shared/faults.ts';
@@ -15,13 +20,11 @@ const settingsPath = process.env.TRACSEQ_LAB_SETTINGS ?? join(here, '../../lab-s
 const storageUrl = process.env.STORAGE_SERVICE_URL ?? 'http://127.0.0.1:3002';
 const telemetry = await startTelemetry({ serviceName: 'sample-service', labSettingsPath: settingsPath });
 const { lab } = telemetry;
-const breakers = new BreakerRegistry(
-  parseBreakerConfigYaml(readFileSync(settingsPath, 'utf8'), settingsPath),
-  {
-    metrics: breakerMetricsFrom(telemetry.metrics),
-    logger: telemetry.logger,
-  },
-);
+const breakerConfig = parseBreakerConfigYaml(readFileSync(settingsPath, 'utf8'), settingsPath);
+const breakers = new BreakerRegistry(breakerConfig, {
+  metrics: breakerMetricsFrom(telemetry.metrics),
+  logger: telemetry.logger,
+});
 telemetry.addReadinessCheck('circuit-breakers', () => breakers.readiness());
 
 interface Sample {
@@ -151,6 +154,16 @@ api.post('/', async (req, res) => {
     res.status(201).json({ id: sample.id, status: sample.status });
   } catch (error) {
     const cause = error instanceof WorkflowError ? error.cause : error;
+    if (cause instanceof MaintenanceError) {
+      // Planned maintenance: the sample was not processed, so it is no data-quality failure, and
+      // the breaker already left this request out of the HTTP SLIs.
+      res.setHeader(
+        'retry-after',
+        String(Math.max(1, Math.ceil((cause.until.getTime() - Date.now()) / 1000))),
+      );
+      res.status(503).json({ error: cause.message });
+      return;
+    }
     const status = cause instanceof HttpError && cause.status === 409 ? 409 : 503;
     lab.sampleProcessed({ sampleType: sample.sampleType, outcome: status === 409 ? 'rejected' : 'failed' });
     telemetry.logger.warn({ err: cause, step: (error as WorkflowError).step }, 'sample submission failed');
@@ -191,7 +204,26 @@ app.post('/admin/faults', (req, res) => {
     res.status(400).json({ error: next });
     return;
   }
-  const outage = (req.body as { sequencerOutage?: unknown }).sequencerOutage;
+  const { sequencerOutage: outage, sequencerMaintenanceMinutes: minutes } = req.body as {
+    sequencerOutage?: unknown;
+    sequencerMaintenanceMinutes?: unknown;
+  };
+  if (minutes !== undefined && (typeof minutes !== 'number' || minutes < 0 || minutes > 1_440)) {
+    res.status(400).json({ error: 'sequencerMaintenanceMinutes must be 0..1440 (0 ends it)' });
+    return;
+  }
+  if (typeof minutes === 'number') {
+    // Declares (or ends) a maintenance window for sequencer-1 live, as a lab-config reload would.
+    const now = Date.now();
+    const window = { instrument: 'sequencer-1', start: new Date(now), end: new Date(now + minutes * 60_000) };
+    breakers.update({
+      ...breakerConfig,
+      maintenanceWindows: [
+        ...breakerConfig.maintenanceWindows,
+        ...(minutes > 0 ? [{ ...window, reason: 'maintenance declared through /admin/faults' }] : []),
+      ],
+    });
+  }
   faults = { ...next, sequencerOutage: typeof outage === 'boolean' ? outage : faults.sequencerOutage };
   telemetry.logger.warn({ faults }, 'fault injection changed');
   res.json(faults);
