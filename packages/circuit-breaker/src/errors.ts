@@ -1,3 +1,12 @@
+let lastIso = { time: Number.NaN, iso: '' };
+
+/** `date.toISOString()`, remembered for the last instant: an open breaker rejects with one date. */
+function isoString(date: Date): string {
+  const time = date.getTime();
+  if (time !== lastIso.time) lastIso = { time, iso: date.toISOString() };
+  return lastIso.iso;
+}
+
 /** Base of every error a breaker raises instead of running the action. */
 export class BreakerRejectedError extends Error {
   /** Breaker name `<lab>/<instrument>/<operation>`. */
@@ -14,7 +23,7 @@ export class BreakerOpenError extends BreakerRejectedError {
   constructor(breaker: string, retryAfter?: Date) {
     super(
       breaker,
-      `circuit breaker ${breaker} is open${retryAfter ? `; next trial after ${retryAfter.toISOString()}` : ''}`,
+      `circuit breaker ${breaker} is open${retryAfter ? `; next trial after ${isoString(retryAfter)}` : ''}`,
     );
     this.name = 'BreakerOpenError';
   }

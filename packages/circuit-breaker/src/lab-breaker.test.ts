@@ -125,6 +125,54 @@ describe('LabBreaker', () => {
     breaker.dispose();
   });
 
+  it('times out concurrent calls each at its own deadline, sharing one timer', async () => {
+    const o = observed();
+    const breaker = new LabBreaker(KEY, testPolicy({ timeoutMs: 1_000, volumeThreshold: 100 }), o.observers);
+    const signals: AbortSignal[] = [];
+    const hang = (signal: AbortSignal) =>
+      new Promise<string>((_, reject) => {
+        signals.push(signal);
+        signal.addEventListener('abort', () => reject(signal.reason));
+      });
+    const settled: string[] = [];
+    const track = (name: string, call: Promise<unknown>) =>
+      call.then(
+        () => settled.push(`${name} ok`),
+        (e: unknown) => settled.push(`${name} ${(e as Error).name}`),
+      );
+    const first = track('first', breaker.call(hang));
+    await vi.advanceTimersByTimeAsync(400);
+    let release: (value: string) => void = () => undefined;
+    const quick = track(
+      'quick',
+      breaker.call(() => new Promise<string>((r) => (release = r))),
+    );
+    await vi.advanceTimersByTimeAsync(200);
+    const second = track('second', breaker.call(hang));
+    release('done');
+    await vi.advanceTimersByTimeAsync(399);
+    expect(settled).toEqual(['quick ok']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(settled).toEqual(['quick ok', 'first BreakerTimeoutError']);
+    expect(signals[1]?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(600);
+    await Promise.all([first, quick, second]);
+    expect(settled).toEqual(['quick ok', 'first BreakerTimeoutError', 'second BreakerTimeoutError']);
+    expect(signals.every((s) => s.reason instanceof BreakerTimeoutError)).toBe(true);
+    // A call after an idle spell gets its full timeout again.
+    await vi.advanceTimersByTimeAsync(5_000);
+    const late = track('late', breaker.call(hang));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(settled).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(1);
+    await late;
+    expect(settled.at(-1)).toBe('late BreakerTimeoutError');
+    expect(await o.value('tracseq_circuit_breaker_calls_total', { breaker: NAME, outcome: 'timeout' })).toBe(
+      3,
+    );
+    breaker.dispose();
+  });
+
   it('passes the caller abort to the action', async () => {
     const breaker = new LabBreaker(KEY, testPolicy({ timeoutMs: 0 }));
     const caller = new AbortController();
