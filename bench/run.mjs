@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // npm run bench: measures @tracseq/telemetry and @tracseq/circuit-breaker against bare Express,
-// the hand-wired peer stack and raw opossum on this machine, as ratios within one run.
-//   node bench/run.mjs           full run (about 6 minutes)
-//   node bench/run.mjs --quick   CI smoke run (about a minute; numbers indicative only)
+// the hand-wired peer stack and raw opossum, and the Prometheus evaluation cost of @tracseq/slo's
+// rules against Sloth's, on this machine, as ratios within one run.
+//   node bench/run.mjs           full run (about 10 minutes)
+//   node bench/run.mjs --quick   CI smoke run (about 2 minutes; numbers indicative only)
 // Results go to bench/results/ (git-ignored). Nothing is asserted: this is measurement.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import { readOptions, USAGE } from './lib/options.mjs';
 import { describeBuild, distHash } from './lib/provenance.mjs';
 import { writeResults } from './report/write-results.mjs';
 import { runScrapeBench } from './scrape/run-scrape.mjs';
+import { runSloRulesBench } from './slo-rules/run-slo-rules.mjs';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
@@ -57,6 +59,7 @@ async function main() {
   }
   if (options.only.includes('breaker')) results.breaker = await runBreakerBench(options.breaker, log);
   if (options.only.includes('scrape')) results.scrape = await runScrapeBench(options.scrape, log);
+  if (options.only.includes('slo-rules')) results.sloRules = await runSloRulesBench(options.sloRules, log);
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
   results.neighbours = neighbours.stop(ownPids());
   results.build.distHashAtEnd = distHash();

@@ -3,7 +3,7 @@
 // into another. On a machine with two or more cores the children run on core 1 and this process
 // (the load generator) on core 0, so they do not compete for one core.
 import { execFileSync, spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 
 const live = new Set();
 const everStarted = new Set([process.pid]);
@@ -95,6 +95,23 @@ export async function stopChild(handle, ms = 5_000) {
   const timer = setTimeout(() => handle.child.kill('SIGKILL'), ms);
   await handle.exited;
   clearTimeout(timer);
+}
+
+/**
+ * A process started by other code (e.g. Prometheus, through @tracseq/testkit): counted as ours in
+ * the neighbours report. It inherited this process's pinning (the load generator's core); with
+ * pinning on, it is moved with all its threads to `cores` (a taskset CPU list; default: every
+ * core). Returns the CPU list it runs on, or undefined when it was left alone.
+ */
+export function adoptProcess(pid, cores = `0-${cpus().length - 1}`) {
+  everStarted.add(pid);
+  if (!PIN) return undefined;
+  try {
+    execFileSync('taskset', ['-a', '-cp', cores, String(pid)], { stdio: 'ignore' });
+    return cores;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Pids of this process and every child it started (to tell our CPU use from neighbours'). */

@@ -22,9 +22,9 @@ function git(args) {
 }
 
 /** sha256 (12 hex) over the .js files of the packages' dist/ folders, in a stable order. */
-export function distHash() {
+export function distHash(packages = PACKAGES) {
   const hash = createHash('sha256');
-  for (const pkg of PACKAGES) {
+  for (const pkg of packages) {
     const dist = join(ROOT, pkg, 'dist');
     let files = [];
     try {
@@ -35,11 +35,12 @@ export function distHash() {
   return hash.digest('hex').slice(0, 12);
 }
 
-export function describeBuild() {
-  const changed = git(['status', '--porcelain', '--', ...PACKAGES]);
+/** Commit, uncommitted files under `packages` and their dist hash (default: telemetry, breaker). */
+export function describeBuild(packages = PACKAGES) {
+  const changed = git(['status', '--porcelain', '--', ...packages]);
   return {
     commit: git(['rev-parse', '--short', 'HEAD']) ?? 'unknown',
     uncommittedFilesInPackages: changed === undefined ? null : changed.split('\n').filter(Boolean).length,
-    distHashAtStart: distHash(),
+    distHashAtStart: distHash(packages),
   };
 }

@@ -182,6 +182,165 @@ function scrapeSection(s) {
   ].join('\n');
 }
 
+// Milliseconds with as many decimals as their size warrants.
+const ms = (v) => {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  if (v >= 100) return Math.round(v).toLocaleString('en-US');
+  return v.toFixed(v >= 10 ? 1 : 2);
+};
+
+function sloRulesSection(x) {
+  const title = '## SLO rule cost (Prometheus rule evaluation, tracseq-slo vs Sloth)';
+  if (!x.ran) return [title, '', `Not run: ${x.reason}.`].join('\n');
+  const { ours, sloth } = x.sets;
+  const src = x.source;
+  const p = x.prometheus;
+  const s = x.settings;
+  const iso = x.isolated ?? {};
+  const setRow = (set) => [
+    set.label,
+    int(set.groupsLoaded),
+    `${int(set.rulesLoaded)} (${int(set.recording)} + ${int(set.alerting)})`,
+    ms(set.evalMs.median),
+    ms(set.evalMs.p90),
+    ms(set.groupMedianSumMs),
+    ms(set.ruleEvalSumMs),
+    ms(iso[set.id]?.totalMs),
+    `${set.cycles}`,
+    `${set.evaluationFailures} / ${set.missedIterations} / ${set.unhealthyRules}`,
+  ];
+  const r = x.ratios;
+  const rel = (a, b) => fmt(a !== undefined && b ? Math.round((a / b) * 100) / 100 : null, '×');
+  const examples = src.documents.map((d) => {
+    const a = ours.byExample[d.label];
+    const b = sloth.byExample[d.label];
+    const ia = iso.ours?.byExample[d.label];
+    const ib = iso.sloth?.byExample[d.label];
+    return [
+      d.label,
+      d.sli,
+      `${d.slos} × ${src.replicas}`,
+      ms(a),
+      ms(b),
+      rel(a, b),
+      ms(ia),
+      ms(ib),
+      rel(ia, ib),
+    ];
+  });
+  const kinds = [...new Set([...Object.keys(ours.byRule), ...Object.keys(sloth.byRule)])]
+    .map((kind) => [
+      kind,
+      ours.byRule[kind],
+      sloth.byRule[kind],
+      iso.ours?.byRule[kind],
+      iso.sloth?.byRule[kind],
+    ])
+    .sort((a, b) => Math.max(b[3]?.ms ?? 0, b[4]?.ms ?? 0) - Math.max(a[3]?.ms ?? 0, a[4]?.ms ?? 0));
+  const lines = [
+    title,
+    '',
+    `Sloth's example specs (${src.documents.length} documents, ${src.baseSlos} SLOs) imported with @tracseq/slo's importer and ` +
+      `built into our rules, next to the rules Sloth generated from the same specs; both replicated ${src.replicas}× under distinct ` +
+      `service names: ${src.slos} SLOs per rule set over ${src.series} synthetic series (the Sloth conformance suite's input model, ` +
+      `served live on 127.0.0.1, error ratio half of each budget). One Prometheus ${p.version} (GOMAXPROCS ${p.gomaxprocs}` +
+      `${p.cpuList ? `, cores ${p.cpuList}` : ''}) loads both rule files, scrapes every ${s.scrapeInterval} and evaluates every ` +
+      `${s.evaluationInterval}; ${s.warmupSeconds} s warm-up, then ${s.durationSeconds} s measured. Prometheus used ` +
+      `${fmt(p.cpuCores)} cores on average while measured.`,
+    '',
+    table(
+      [
+        'rule set',
+        'groups',
+        'rules (recording + alerting)',
+        'eval ms per cycle, median',
+        'p90',
+        'sum of group medians ms',
+        'sum of rule medians ms',
+        `alone: ${src.baseSlos} SLOs, ms`,
+        'cycles',
+        'failures / missed / unhealthy',
+      ],
+      [
+        setRow(ours),
+        setRow(sloth),
+        [
+          '**ours / Sloth**',
+          '',
+          fmt(r.rules, '×'),
+          fmt(r.evalMedian, '×'),
+          fmt(r.evalP90, '×'),
+          fmt(r.groupMedianSum, '×'),
+          fmt(r.ruleEvalSum, '×'),
+          fmt(r.isolated, '×'),
+          '',
+          '',
+        ],
+      ],
+    ),
+    '',
+    "A cycle is one evaluation of every group of the set; its cost is the sum of the groups' " +
+      '`prometheus_rule_group_last_duration_seconds` (wall time). "Sum of group medians" takes each group\'s median ' +
+      'over the cycles first, so a stall that hits a few evaluations does not move it; "sum of rule medians" is the ' +
+      'same from the per-rule `evaluationTime` of `/api/v1/rules` (read every ' +
+      `${s.rulesSnapshotSeconds} s). "Alone" runs every rule expression of one replica of each example (${src.baseSlos} ` +
+      'SLOs) as an instant query, one at a time, after the measurement and with rule evaluation stopped (median ' +
+      `\`evalTotalTime\` of ${s.probeRepeats}): the cost without other groups competing for the CPU. ` +
+      "Goal (issue #9): ours ≤ 1× Sloth's.",
+    '',
+    '### By Sloth example (ms per cycle: sum of group medians; alone: one replica)',
+    '',
+    table(
+      [
+        'example spec',
+        'SLI',
+        'SLOs',
+        'ours ms',
+        'Sloth ms',
+        'ours / Sloth',
+        'alone: ours ms',
+        'Sloth ms',
+        'ours / Sloth',
+      ],
+      examples,
+    ),
+    '',
+    `### By rule (ms per cycle: sum of rule medians over ${src.slos} SLOs; alone: over ${src.baseSlos})`,
+    '',
+    table(
+      ['rule', 'ours: rules', 'ours ms', 'Sloth: rules', 'Sloth ms', 'alone: ours ms', 'Sloth ms'],
+      kinds.map(([kind, a, b, ia, ib]) => [
+        `\`${kind}\``,
+        int(a?.rules),
+        ms(a?.ms),
+        int(b?.rules),
+        ms(b?.ms),
+        ms(ia?.ms),
+        ms(ib?.ms),
+      ]),
+    ),
+    '',
+    `Both rule sets compute the same SLIs from the same series: ${x.sli.oursSeries} of ours and ${x.sli.slothSeries} of ` +
+      `Sloth's SLOs have a 5m error ratio; where both are numbers (${x.sli.compared}), they differ by at most ` +
+      `${x.sli.maxAbsDiff.toExponential(1)}.`,
+  ];
+  if (x.build) {
+    lines.push(
+      '',
+      `Measured packages/slo and packages/testkit at commit ${x.build.commit} (${x.build.uncommittedFilesInPackages ?? '?'} ` +
+        `uncommitted file(s)), dist hash ${x.build.distHashAtStart}` +
+        (x.build.distHashAtEnd !== x.build.distHashAtStart
+          ? ` → ${x.build.distHashAtEnd} (REBUILT DURING THE RUN)`
+          : '') +
+        '.',
+    );
+  }
+  if (src.skipped.length > 0) {
+    lines.push('', `Left out: ${src.skipped.map((k) => `${k.what} (${k.reason})`).join('; ')}.`);
+  }
+  return lines.join('\n');
+}
+
 function machineSection(r) {
   const m = r.machine;
   const pkgs = Object.entries(m.packages)
@@ -222,5 +381,6 @@ export function renderMarkdown(results) {
   if (results.http) parts.push(httpSection(results.http));
   if (results.breaker) parts.push(breakerSection(results.breaker));
   if (results.scrape) parts.push(scrapeSection(results.scrape));
+  if (results.sloRules) parts.push(sloRulesSection(results.sloRules));
   return `${parts.join('\n\n')}\n`;
 }
