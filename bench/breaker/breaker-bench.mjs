@@ -16,23 +16,24 @@ async function main() {
   for (const subject of [...closedList, ...openList]) subject.dispose?.();
   const memory = measureBreakerMemory(settings.breakers);
   const ns = (list, id) => list.find((s) => s.id === id).nsPerCall;
-  process.send(
-    {
-      type: 'result',
-      settings,
-      closed,
-      open,
-      memory,
-      ratios: {
-        closedOursVsOpossum: ratio(ns(closed, 'lab-metrics'), ns(closed, 'opossum')),
-        closedOursNoObserversVsOpossum: ratio(ns(closed, 'lab'), ns(closed, 'opossum')),
-        openOursVsOpossum: ratio(ns(open, 'lab-metrics'), ns(open, 'opossum')),
-      },
-      target: { closedOursVsOpossum: 1.25 },
+  // Exit when the parent asks (stopChild), not on our own right after sending: a child that
+  // exits while the parent is sending 'stop' makes that send fail with EPIPE in the parent.
+  process.on('message', (message) => {
+    if (message?.type === 'stop') process.exit(0);
+  });
+  process.send({
+    type: 'result',
+    settings,
+    closed,
+    open,
+    memory,
+    ratios: {
+      closedOursVsOpossum: ratio(ns(closed, 'lab-metrics'), ns(closed, 'opossum')),
+      closedOursNoObserversVsOpossum: ratio(ns(closed, 'lab'), ns(closed, 'opossum')),
+      openOursVsOpossum: ratio(ns(open, 'lab-metrics'), ns(open, 'opossum')),
     },
-    // Exit once the message is out: opossum's rolling-window intervals would keep us alive.
-    () => process.exit(0),
-  );
+    target: { closedOursVsOpossum: 1.25 },
+  });
 }
 
 main().catch(failStartup);
