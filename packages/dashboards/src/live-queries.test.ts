@@ -11,10 +11,19 @@ import {
   BREAKER_OUTCOMES,
   BREAKER_STATES,
   createTestTelemetry,
+  excludeFromSlis,
+  METRICS,
   parseLabSettings,
+  type TelemetryOptions,
   type TestTelemetry,
 } from '@tracseq/telemetry';
-import { type PrometheusHandle, startPrometheus } from '@tracseq/testkit';
+import {
+  type ElasticsearchDouble,
+  type PrometheusHandle,
+  startElasticsearchDouble,
+  startPrometheus,
+  waitFor,
+} from '@tracseq/testkit';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboards } from './build/build-dashboards.js';
@@ -30,6 +39,14 @@ const SLOS_DIR = join(REPO, 'prometheus/slos');
 const SCRAPE_SECONDS = 1;
 // Grafana's $__rate_interval for a short range: four scrape intervals.
 const VALUES = builtinIntervals(SCRAPE_SECONDS, 300);
+// Instruments with a status route each: distinct route templates, as a router that registers one
+// route per instrument would have. storage-service's series cap admits its regular label sets
+// and the first of these; the others are refused (tracseq_telemetry_series_dropped_total).
+const INSTRUMENTS = ['sequencer-1', 'sequencer-2', 'centrifuge-1', 'liquid-handler-1'];
+/** storage-service's regular HTTP label sets (5: two routes, fail, slow, unmatched) plus one. */
+const STORAGE_SERIES_LIMIT = 6;
+/** Ticks after which every regular label set exists, so the cap refuses only instrument routes. */
+const CAP_PROBES_FROM_TICK = 10;
 
 interface Service {
   readonly name: string;
@@ -38,8 +55,12 @@ interface Service {
   readonly address: string;
 }
 
-async function startService(name: string): Promise<Service> {
-  const telemetry = await createTestTelemetry({ serviceName: name, labSettingsPath: LAB_SETTINGS });
+async function startService(name: string, options: TelemetryOptions = {}): Promise<Service> {
+  const telemetry = await createTestTelemetry({
+    serviceName: name,
+    labSettingsPath: LAB_SETTINGS,
+    ...options,
+  });
   const app = express();
   telemetry.instrumentExpress(app);
   const router = express.Router();
@@ -57,6 +78,17 @@ async function startService(name: string): Promise<Service> {
   app.get('/api/fail', (_req, res) => {
     res.status(500).json({ error: 'injected fault' });
   });
+  // What a breaker forced open for a declared maintenance window does: the request leaves the
+  // SLIs (tracseq_http_server_excluded_requests_total{reason="maintenance"}) and gets a 503.
+  app.post('/api/sequencing-runs', (_req, res) => {
+    excludeFromSlis('maintenance');
+    res.set('Retry-After', '3600').status(503).json({ error: 'sequencer-1: scheduled maintenance' });
+  });
+  for (const instrument of INSTRUMENTS) {
+    app.get(`/api/instruments/${instrument}/status`, (_req, res) => {
+      res.json({ instrument, status: 'idle' });
+    });
+  }
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -180,14 +212,20 @@ async function seriesCount(prometheus: PrometheusHandle, expr: string, range: bo
 
 describe('live: every dashboard query returns data from a real Prometheus', () => {
   const services: Service[] = [];
+  let elasticsearch: ElasticsearchDouble | undefined;
   let prometheus: PrometheusHandle;
   let stopTraffic = false;
   let traffic: Promise<void> | undefined;
   let dashboards: Readonly<Record<string, JsonObject>>;
 
   beforeAll(async () => {
-    const sample = await startService('sample-service');
-    const storage = await startService('storage-service');
+    // Request logs go to an Elasticsearch _bulk double too: tracseq_telemetry_log_records_total.
+    elasticsearch = await startElasticsearchDouble();
+    const sample = await startService('sample-service', { elasticsearchUrl: elasticsearch.url });
+    const storage = await startService('storage-service', {
+      elasticsearchUrl: elasticsearch.url,
+      seriesLimit: STORAGE_SERIES_LIMIT,
+    });
     services.push(sample, storage);
     const settings = parseLabSettings(readFileSync(LAB_SETTINGS, 'utf8'), LAB_SETTINGS);
     const specs = loadSpecs(
@@ -236,6 +274,12 @@ describe('live: every dashboard query returns data from a real Prometheus', () =
           if (tick % 5 === 0) {
             requests.push(fetch(`${base}/api/fail`), fetch(`${base}/api/samples/${tick}/slow`));
             requests.push(fetch(`${base}/nowhere`));
+          }
+          if (tick % 3 === 0) requests.push(fetch(`${base}/api/sequencing-runs`, { method: 'POST' }));
+        }
+        if (tick >= CAP_PROBES_FROM_TICK) {
+          for (const instrument of INSTRUMENTS) {
+            requests.push(fetch(`http://${storage.address}/api/instruments/${instrument}/status`));
           }
         }
         const lab = sample.telemetry.lab;
@@ -294,6 +338,7 @@ describe('live: every dashboard query returns data from a real Prometheus', () =
       service.server.close();
       await service.telemetry.shutdown();
     }
+    await elasticsearch?.close();
   }, 30_000);
 
   it('every panel target and annotation of every dashboard returns at least one series, without fallbacks', async () => {
@@ -331,6 +376,31 @@ describe('live: every dashboard query returns data from a real Prometheus', () =
     console.info(`live proof: ${queries.length} queries across ${Object.keys(dashboards).length} dashboards`);
     expect(queries.length).toBeGreaterThan(80);
   }, 90_000);
+
+  it('the telemetry pipeline and SLI-exclusion series come from real paths, not set by hand', async () => {
+    const [sample, storage] = services as [Service, Service];
+    const positive = (service: Service, metric: string, labels: Record<string, string>) =>
+      waitFor(async () => ((await service.telemetry.metricValue(metric, labels)) ?? 0) > 0, {
+        description: `${service.name}: ${metric} ${JSON.stringify(labels)} above 0`,
+      });
+    // Request logs reached the _bulk double and each service counted them as shipped.
+    await elasticsearch?.waitForDocuments(1, 30_000);
+    const shipped = { destination: 'elasticsearch', outcome: 'shipped' };
+    for (const service of services) await positive(service, METRICS.logRecords.name, shipped);
+    // The maintenance route's 503s were counted as excluded and never observed in the SLI histogram.
+    const maintenance = { reason: 'maintenance', http_response_status_code: '503' };
+    await positive(sample, METRICS.httpServerExcludedRequests.name, maintenance);
+    const route = { http_route: '/api/sequencing-runs' };
+    expect(await sample.telemetry.metricValue(`${METRICS.httpServerRequestDuration.name}_count`, route)).toBe(
+      undefined,
+    );
+    // Only storage-service has a small cap: its instrument routes past the cap were refused.
+    const capped = { metric: METRICS.httpServerRequestDuration.name };
+    await positive(storage, METRICS.seriesDropped.name, capped);
+    expect(await sample.telemetry.metricValue(METRICS.seriesDropped.name, capped)).toBeUndefined();
+    // Exported at 0 from the start (no labels), so its rate is a real series without any drop.
+    expect(await sample.telemetry.metricValue(METRICS.spansDropped.name)).toBe(0);
+  }, 60_000);
 
   it('every template variable lists at least one value', async () => {
     const lookups = collectVariableLookups(dashboards);

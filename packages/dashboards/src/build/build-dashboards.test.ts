@@ -79,11 +79,11 @@ describe('buildDashboards', () => {
       Object.entries(dashboards).map(([file, d]) => [file, panelsOf(d).map((p) => p.id)]),
     );
     expect(ids).toEqual({
-      'service-health.json': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+      'service-health.json': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21],
       'slo-overview.json': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
       'lab-operations.json': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
       'storage-capacity.json': [1, 2, 3, 4, 5, 6, 7, 8, 9],
-      'runtime.json': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+      'runtime.json': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18],
       'circuit-breakers.json': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
     });
     // Without storage zones the deviation panel (8) is left out; the others keep their ids.
@@ -165,10 +165,9 @@ describe('buildDashboards', () => {
     expect(objects(built['runtime.json']?.links).map((l) => l.url)).toContain('/d/lab-b-slo-overview');
   });
 
-  it("points the alerts' dashboard_url at the SLO overview with variables it has", () => {
+  it("points the alerts' dashboard_url at generated dashboards with variables they have (SLO alerts: the SLO overview)", () => {
     const config = resolveDashboardsConfig();
-    const overview = dashboards['slo-overview.json'] as JsonObject;
-    const names = new Set(variablesOf(overview).map((v) => `var-${v.name}`));
+    const byUid = new Map(Object.values(dashboards).map((d) => [String(d.uid), d]));
     const rulesDir = join(REPO, 'prometheus/rules');
     let alerts = 0;
     for (const file of readdirSync(rulesDir).filter((f) => f.endsWith('.rules.yml'))) {
@@ -179,8 +178,17 @@ describe('buildDashboards', () => {
       };
       for (const rule of rules.groups.flatMap((g) => g.rules).filter((r) => r.alert)) {
         const url = rule.annotations?.dashboard_url as string;
-        expect(url).toBe(sloDashboardUrl(config, rule.labels?.service as string, rule.labels?.slo as string));
-        for (const key of new URL(url).searchParams.keys()) expect(names.has(key)).toBe(true);
+        // SLO alerts carry `slo`; operational alerts link the dashboard of what they watch.
+        if (rule.labels?.slo !== undefined) {
+          expect(url).toBe(sloDashboardUrl(config, rule.labels.service as string, rule.labels.slo));
+        }
+        const parsed = new URL(url);
+        expect(`${parsed.origin}`).toBe(config.grafanaUrl);
+        const dashboard = byUid.get(parsed.pathname.replace(/^\/d\//, ''));
+        expect(dashboard, `${rule.alert}: ${url}`).toBeDefined();
+        const names = new Set(variablesOf(dashboard as JsonObject).map((v) => `var-${v.name}`));
+        for (const key of parsed.searchParams.keys())
+          expect(names.has(key), `${rule.alert}: ${key}`).toBe(true);
         alerts++;
       }
     }

@@ -1,4 +1,4 @@
-import { SERVICE_LABEL } from '@tracseq/telemetry/contract';
+import { LOG_RECORD_OUTCOMES, METRICS, SERVICE_LABEL } from '@tracseq/telemetry/contract';
 import { defaultMetric } from '../promql/metric-catalog.js';
 import {
   alertServiceMatchers,
@@ -6,7 +6,7 @@ import {
   SERVICE_MATCHER,
   serviceVariableQuery,
 } from './context.js';
-import { maxBy, rate, selector, seriesOf, sumBy, variableMatcher } from './query.js';
+import { labelOf, maxBy, rate, selector, seriesOf, sumBy, variableMatcher } from './query.js';
 
 // prom-client default metrics; `defaultMetric` throws on a name TracSeq services do not expose.
 const CPU = defaultMetric('process_cpu_seconds_total').name;
@@ -31,12 +31,29 @@ const GC_KIND = GC.labels[0] as string;
 const HANDLE_TYPE = HANDLES.labels[0] as string;
 const NODE_VERSION = VERSION.labels[0] as string;
 
+// The telemetry pipeline's own counters (contract metrics), watched by the operational alerts
+// TracseqTelemetryLogRecordsLost, TracseqTelemetrySpansDropped and TracseqTelemetrySeriesDropped.
+const LOG_RECORDS = METRICS.logRecords;
+const SPANS_DROPPED = METRICS.spansDropped;
+const SERIES_DROPPED = METRICS.seriesDropped;
+const DESTINATION = labelOf(LOG_RECORDS, 'destination');
+const LOG_OUTCOME = labelOf(LOG_RECORDS, 'outcome');
+const CAPPED_METRIC = labelOf(SERIES_DROPPED, 'metric');
+
+/** Colour of each log shipping outcome: anything but shipped is a gap in the log store. */
+const LOG_OUTCOME_COLOURS: Readonly<Record<(typeof LOG_RECORD_OUTCOMES)[number], string>> = {
+  shipped: 'green',
+  dropped: 'orange',
+  failed: 'red',
+};
+
 /** Event-loop lag that users feel: 100 ms stalls every request on the process. */
 const LAG_LIMIT_SECONDS = 0.1;
 
 /**
  * Runtime / infrastructure: CPU, memory (RSS, heap), event-loop lag, GC, handles and file
- * descriptors of every service process, per service and instance (prom-client's defaults).
+ * descriptors of every service process, per service and instance (prom-client's defaults), and
+ * the telemetry pipeline: log records, spans and label sets lost on the way out.
  */
 export const runtime: DashboardModule = ({ config }) => {
   const extra = config.serviceSelector.matchers;
@@ -50,7 +67,7 @@ export const runtime: DashboardModule = ({ config }) => {
     name: 'runtime',
     title: 'TracSeq / Runtime',
     description:
-      'Is the Node.js process healthy? CPU, resident memory, heap, event-loop lag, garbage collection, handles and file descriptors per service and instance, from prom-client default metrics.',
+      'Is the Node.js process healthy? CPU, resident memory, heap, event-loop lag, garbage collection, handles and file descriptors per service and instance, from prom-client default metrics; and is its telemetry getting out (log records, spans and label sets lost)?',
     variables: [
       {
         name: 'service',
@@ -251,6 +268,58 @@ export const runtime: DashboardModule = ({ config }) => {
                     'Value #A': 'Uptime',
                   },
                 },
+              },
+            ],
+          },
+        ],
+      },
+      {
+        row: { id: 15, title: 'Telemetry pipeline' },
+        panels: [
+          {
+            id: 16,
+            kind: 'timeseries',
+            title: 'Log records shipped, dropped and failed',
+            description: `Log records per second by ${DESTINATION} and ${LOG_OUTCOME} (rate of ${LOG_RECORDS.name}): shipped reached the log store; dropped were evicted from the bounded in-process buffer (log store unreachable or too slow); failed were refused by it after retries. Any dropped or failed fires TracseqTelemetryLogRecordsLost; stdout still has every line. Empty when log shipping is not configured.`,
+            unit: 'cps',
+            width: 8,
+            min: 0,
+            queries: [
+              {
+                expr: sumBy([...by, DESTINATION, LOG_OUTCOME], rate(scoped(seriesOf(LOG_RECORDS)))),
+                legend: `${legend} {{${DESTINATION}}} {{${LOG_OUTCOME}}}`,
+              },
+            ],
+            // Legends end with the outcome: colour by it, whatever the service and instance.
+            overrides: LOG_RECORD_OUTCOMES.map((outcome) => ({
+              matcher: { id: 'byRegexp', options: `.* ${outcome}$` },
+              properties: [
+                { id: 'color', value: { mode: 'fixed', fixedColor: LOG_OUTCOME_COLOURS[outcome] } },
+              ],
+            })),
+          },
+          {
+            id: 17,
+            kind: 'timeseries',
+            title: 'Spans dropped',
+            description: `Spans per second dropped because the export queue was full (rate of ${SPANS_DROPPED.name}): the trace collector is down or too slow, so traces of these requests are incomplete. Above 0 fires TracseqTelemetrySpansDropped; requests themselves are not affected.`,
+            unit: 'cps',
+            width: 8,
+            min: 0,
+            queries: [{ expr: sumBy(by, rate(scoped(seriesOf(SPANS_DROPPED)))), legend }],
+          },
+          {
+            id: 18,
+            kind: 'timeseries',
+            title: 'Label sets refused by the series cap',
+            description: `New label sets per second refused by the per-metric cardinality cap, by ${CAPPED_METRIC} (rate of ${SERIES_DROPPED.name}, cap TRACSEQ_SERIES_LIMIT): HTTP routes past the cap are recorded as http_route="other", other metrics drop the observation. Above 0 fires TracseqTelemetrySeriesDropped.`,
+            unit: 'cps',
+            width: 8,
+            min: 0,
+            queries: [
+              {
+                expr: sumBy([...by, CAPPED_METRIC], rate(scoped(seriesOf(SERIES_DROPPED)))),
+                legend: `${legend} {{${CAPPED_METRIC}}}`,
               },
             ],
           },

@@ -20,6 +20,7 @@ import {
 import {
   bucketMatcher,
   histogramQuantile,
+  labelOf,
   type Matcher,
   matcher,
   rate,
@@ -31,6 +32,8 @@ import {
 
 const HTTP = METRICS.httpServerRequestDuration;
 const ACTIVE = METRICS.httpServerActiveRequests;
+const EXCLUDED = METRICS.httpServerExcludedRequests;
+const REASON = labelOf(EXCLUDED, 'reason');
 const ROUTE = httpRouteLabel.name;
 const STATUS = httpResponseStatusCodeLabel.name;
 const METHOD = httpRequestMethodLabel.name;
@@ -40,7 +43,8 @@ const ERROR_RATIO_TARGET = 0.001;
 
 /**
  * Service health: RED metrics of the HTTP server (rate, 5xx ratio, latency percentiles against
- * the latency target) by route and status, in-flight requests, and the SLOs of the service.
+ * the latency target) by route and status, in-flight requests, the SLOs of the service and the
+ * requests kept out of its SLIs (maintenance windows).
  */
 export const serviceHealth: DashboardModule = ({ config }) => {
   const extra = config.serviceSelector.matchers;
@@ -48,6 +52,7 @@ export const serviceHealth: DashboardModule = ({ config }) => {
   const sum = (...ms: Matcher[]) => selector(seriesOf(HTTP, '_sum'), [SERVICE_MATCHER, ...ms], extra);
   const bucket = (...ms: Matcher[]) => selector(seriesOf(HTTP, '_bucket'), [SERVICE_MATCHER, ...ms], extra);
   const active = selector(seriesOf(ACTIVE), [SERVICE_MATCHER], extra);
+  const excluded = selector(seriesOf(EXCLUDED), [SERVICE_MATCHER], extra);
   const serverError = matcher(STATUS, '=~', '5..');
   const target = config.latencyTargetSeconds;
   const targetMs = `${Math.round(target * 1000)} ms`;
@@ -335,6 +340,23 @@ export const serviceHealth: DashboardModule = ({ config }) => {
             thresholdLines: true,
             queries: [{ expr: sloSeries(RECORDS.currentBurnRate, slo), legend: sloLegend }],
             links: [{ title: 'SLO overview', url: sloOverview }],
+          },
+          {
+            id: 21,
+            kind: 'timeseries',
+            title: 'Requests kept out of the SLIs',
+            description: `Requests per second left out of the HTTP SLIs, by ${REASON} and route (rate of ${EXCLUDED.name}): answered during a declared maintenance window, e.g. rejected with 503 + Retry-After by a breaker forced open for an instrument's calibration (excludeFromSlis('maintenance')). They spend no error budget and are missing from every RED panel above (rate, 5xx, latency). Traffic here outside a planned window means a window is declared too broadly or left in place.`,
+            unit: 'reqps',
+            width: 24,
+            min: 0,
+            stacked: true,
+            noValue: 'No requests excluded',
+            queries: [
+              {
+                expr: sumBy([SERVICE_LABEL, REASON, ROUTE], rate(excluded)),
+                legend: `{{${SERVICE_LABEL}}} {{${ROUTE}}} {{${REASON}}}`,
+              },
+            ],
           },
         ],
       },
