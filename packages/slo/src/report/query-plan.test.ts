@@ -22,11 +22,11 @@ describe('buildReportQueries', () => {
     const errors =
       'sum(rate(http_server_request_duration_seconds_count{service="svc",http_route="/a",http_response_status_code=~"5.."}[30d]))';
     const total = 'sum(rate(http_server_request_duration_seconds_count{service="svc",http_route="/a"}[30d]))';
-    expect(q.errorRatio).toBe(`(${errors}) / ((${total}) > 0) or 0 * (${total})`);
+    // Single-series SLIs evaluate the total once (see errorRatioExpr).
+    const ratio = (e: string, t: string) => `((${e}) or on() vector(0))\n/\nclamp_min(${t}, 1e-300)`;
+    expect(q.errorRatio).toBe(ratio(errors, total));
     const hour = (text: string) => text.replace('[30d]', '[1h]');
-    expect(q.worstErrorRatio).toBe(
-      `max_over_time(((${hour(errors)}) / ((${hour(total)}) > 0) or 0 * (${hour(total)}))[30d:5m])`,
-    );
+    expect(q.worstErrorRatio).toBe(`max_over_time((${ratio(hour(errors), hour(total))})[30d:5m])`);
     expect(q.pageAlerts).toBe(
       'last_over_time(ALERTS{alertname="SloErrorBudgetBurn",alertstate="firing",severity="critical",service="svc",slo="avail"}[59999ms])',
     );

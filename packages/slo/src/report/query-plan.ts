@@ -1,6 +1,7 @@
 import { formatDuration } from '../duration.js';
 import { DEFAULT_RULE_OPTIONS } from '../rules/options.js';
 import type { SloPlan } from '../rules/slo-plan.js';
+import { errorRatioExpr, isSingleSeriesQuery } from '../sli/error-ratio.js';
 import { quoteLabelValue, withWindow } from '../sli/promql-text.js';
 
 /** Rate window of the "worst burn" figure: the long window of the fastest 30d page pair. */
@@ -34,16 +35,15 @@ export interface ReportQueryOptions {
   readonly alertName?: string;
 }
 
-/** `errors / total`, 0 without traffic, absent only when the total series is absent (as the rules). */
-function safeRatio(errors: string, total: string): string {
-  return `(${errors}) / ((${total}) > 0) or 0 * (${total})`;
-}
-
 function errorRatioOver(plan: SloPlan, window: string): string {
   const { sli } = plan;
   return sli.kind === 'raw'
     ? withWindow(sli.errorRatioQuery, window)
-    : safeRatio(withWindow(sli.errorQuery, window), withWindow(sli.totalQuery, window));
+    : errorRatioExpr(
+        withWindow(sli.errorQuery, window),
+        withWindow(sli.totalQuery, window),
+        isSingleSeriesQuery(sli.errorQuery) && isSingleSeriesQuery(sli.totalQuery),
+      );
 }
 
 /**

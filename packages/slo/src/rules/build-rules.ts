@@ -1,3 +1,4 @@
+import { errorRatioExpr, isSingleSeriesQuery } from '../sli/error-ratio.js';
 import { formatNumber, quoteLabelValue, withWindow } from '../sli/promql-text.js';
 import type { SloSpecFile } from '../spec/types.js';
 import { type RuleOptions, resolveRuleOptions } from './options.js';
@@ -26,24 +27,22 @@ function baseLabels(plan: SloPlan): Record<string, string> {
   return { ...plan.labels, slo_id: plan.id, slo_name: plan.name, slo_service: plan.service };
 }
 
-/**
- * Error ratio that is 0, not NaN or missing, when there is no traffic or no error series yet;
- * missing only when the total series is missing, which is what `SloMetricAbsent` watches.
- */
-function safeRatio(errors: string, total: string): string {
-  return `(${errors}) / ((${total}) > 0)\nor\n0 * (${total})`;
-}
-
 function sliRecordings(plan: SloPlan): RecordingRule[] {
   const labels = (window: string) => ({ ...baseLabels(plan), slo_window: window });
   const sel = idSelector(plan);
   const rules: RecordingRule[] = [];
   const { sli } = plan;
+  const single =
+    sli.kind === 'events' && isSingleSeriesQuery(sli.errorQuery) && isSingleSeriesQuery(sli.totalQuery);
   if (sli.kind === 'events') {
     const errors = withWindow(sli.errorQuery, HELPER_WINDOW);
     const total = withWindow(sli.totalQuery, HELPER_WINDOW);
     rules.push(
-      { record: RECORDS.errorRate, expr: `(${errors})\nor\n0 * (${total})`, labels: labels(HELPER_WINDOW) },
+      {
+        record: RECORDS.errorRate,
+        expr: single ? `(${errors})\nor on()\nvector(0)` : `(${errors})\nor\n0 * (${total})`,
+        labels: labels(HELPER_WINDOW),
+      },
       { record: RECORDS.totalRate, expr: total, labels: labels(HELPER_WINDOW) },
     );
   }
@@ -52,18 +51,18 @@ function sliRecordings(plan: SloPlan): RecordingRule[] {
       sli.kind === 'raw'
         ? withWindow(sli.errorRatioQuery, window)
         : window === HELPER_WINDOW
-          ? safeRatio(`${RECORDS.errorRate}${sel}`, `${RECORDS.totalRate}${sel}`)
-          : safeRatio(withWindow(sli.errorQuery, window), withWindow(sli.totalQuery, window));
+          ? // The recorded error rate exists for every label set of the recorded total.
+            `${RECORDS.errorRate}${sel}\n/\nclamp_min(${RECORDS.totalRate}${sel}, 1e-300)`
+          : errorRatioExpr(withWindow(sli.errorQuery, window), withWindow(sli.totalQuery, window), single);
     rules.push({ record: RECORDS.errorRatio(window), expr, labels: labels(window) });
   }
   const p = plan.period;
   const periodExpr =
     sli.kind === 'raw'
       ? `avg_over_time(${RECORDS.errorRatio(HELPER_WINDOW)}${sel}[${p}])`
-      : safeRatio(
-          `sum_over_time(${RECORDS.errorRate}${sel}[${p}])`,
-          `sum_over_time(${RECORDS.totalRate}${sel}[${p}])`,
-        );
+      : // Both recordings share label sets, so the sums divide directly; the clamp turns a
+        // period without traffic into 0 instead of NaN.
+        `sum_over_time(${RECORDS.errorRate}${sel}[${p}])\n/\nclamp_min(sum_over_time(${RECORDS.totalRate}${sel}[${p}]), 1e-300)`;
   rules.push({ record: RECORDS.errorRatio(p), expr: periodExpr, labels: labels(p) });
   return rules;
 }
