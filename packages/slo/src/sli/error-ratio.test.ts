@@ -15,8 +15,14 @@ describe('isSingleSeriesQuery', () => {
     ['sum without (a) (rate(a[5m]))', false],
     ['rate(a[5m])', false],
     ['topk(1, a)', false],
-    ['sum(rate(a[5m])) / on() sum(rate(b[5m]))', false],
+    ['sum(rate(a[5m])) / on() sum(rate(b[5m]))', true],
     ['sum(rate(a[5m]', false],
+    ['sum_over_time((count(u < 0.75))[{{.window}}:]) OR on() vector(0)', true],
+    ['sum_over_time((count(u))[5m:])', true],
+    ['label_replace(sum(x), "a", "b", "c", "d")', false],
+    ['sum(a) + on(x) sum(b)', false],
+    ['sum(a) * on() group_left sum(b)', false],
+    ['rate(sum(a)[5m:])', true],
   ])('%s → %s', (query, expected) => {
     expect(isSingleSeriesQuery(query)).toBe(expected);
   });

@@ -40,20 +40,68 @@ function toTree(query: string): Node | undefined {
   return broken ? undefined : root.children[0];
 }
 
+// Functions that keep the labels of their (only vector) argument, so one unlabelled series in
+// gives one unlabelled series out. label_replace/label_join add labels and are not here.
+const LABEL_PRESERVING_FUNCTIONS = new Set([
+  'abs',
+  'ceil',
+  'floor',
+  'round',
+  'exp',
+  'ln',
+  'log2',
+  'log10',
+  'sqrt',
+  'sgn',
+  'clamp',
+  'clamp_min',
+  'clamp_max',
+  'rate',
+  'irate',
+  'increase',
+  'delta',
+  'idelta',
+  'deriv',
+  'resets',
+  'changes',
+  'sum_over_time',
+  'avg_over_time',
+  'min_over_time',
+  'max_over_time',
+  'count_over_time',
+  'last_over_time',
+  'quantile_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'present_over_time',
+]);
+
 function singleSeries(node: Node | undefined): boolean {
   if (node === undefined) return false;
+  const operand = (n: Node) => n.children.find((c) => c.name.endsWith('Expr') || c.name === 'FunctionCall');
   switch (node.name) {
     case 'ParenExpr':
-      return singleSeries(node.children.find((c) => c.name !== '(' && c.name !== ')'));
+      return singleSeries(operand(node));
+    case 'SubqueryExpr':
+      return singleSeries(operand(node));
     case 'AggregateExpr': {
       const op = node.children.find((c) => c.name === 'AggregateOp')?.text.toLowerCase() ?? '';
       return SINGLE_SERIES_AGGREGATIONS.has(op) && !node.children.some((c) => c.name === 'AggregateModifier');
     }
+    case 'FunctionCall': {
+      const name = node.children.find((c) => c.name === 'FunctionIdentifier')?.text.toLowerCase() ?? '';
+      const args = node.children.find((c) => c.name === 'FunctionCallBody')?.children ?? [];
+      if (name === 'vector') return true;
+      if (!LABEL_PRESERVING_FUNCTIONS.has(name)) return false;
+      const vectors = args.filter((c) => c.name.endsWith('Expr') || c.name === 'FunctionCall');
+      return vectors.length === 1 && singleSeries(vectors[0]);
+    }
     case 'BinaryExpr': {
-      // Matching modifiers (on, ignoring, group_left) only matter for labelled operands.
-      if (node.children.some((c) => c.name === 'MatchingModifierClause')) return false;
+      // Between unlabelled operands only an empty `on()` is harmless; group_left/right is not.
+      const matching = node.children.find((c) => c.name === 'MatchingModifierClause');
+      if (matching !== undefined && !/^on\s*\(\s*\)$/i.test(matching.text)) return false;
       const operands = node.children.filter(
-        (c) => c.name.endsWith('Expr') || c.name === 'NumberDurationLiteral',
+        (c) => c.name.endsWith('Expr') || c.name === 'FunctionCall' || c.name === 'NumberDurationLiteral',
       );
       const vectors = operands.filter((c) => c.name !== 'NumberDurationLiteral');
       return operands.length === 2 && vectors.length > 0 && vectors.every(singleSeries);
