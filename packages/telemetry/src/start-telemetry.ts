@@ -166,6 +166,7 @@ export async function startTelemetryWith(
         registries,
         limiter,
         logger: logging.logger,
+        requestLine: logging.requestLine,
         readiness,
         metricsToken: config.metricsToken,
         tenantHeader: config.tenantHeader,

@@ -2,17 +2,22 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   type Context,
   context,
+  INVALID_SPANID,
+  INVALID_TRACEID,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   type Tracer,
   trace,
 } from '@opentelemetry/api';
 import { OTHER_LABEL_VALUE, TENANT_ID_PATTERN, tenantLabel, UNMATCHED_ROUTE } from '../contract/labels.js';
 import { METRICS } from '../contract/metrics.js';
 import type { ReadinessRegistry } from '../health/readiness.js';
+import { type RequestLineWriter, SLI_EXCLUDED_FIELD } from '../logging/request-line.js';
 import type { ContractMetrics, MetricsRegistry } from '../metrics/create-metrics-registry.js';
+import { GaugeSeries, HistogramSeries } from '../metrics/fast-series.js';
 import type { SeriesLimiter } from '../metrics/series-limiter.js';
 import { normalizeMethod } from './normalize-method.js';
 import { REQUEST_STATE_KEY, type RequestState } from './request-state.js';
@@ -31,6 +36,11 @@ export interface ExpressRuntime {
   readonly registries: MetricsRegistry;
   readonly limiter: SeriesLimiter;
   readonly logger: RequestLogger;
+  /**
+   * Fast path for the request log line (see `createRequestLineWriter`); when absent or when it
+   * declines, the line goes through `logger.info` in the request's context.
+   */
+  readonly requestLine?: RequestLineWriter;
   readonly readiness: ReadinessRegistry;
   readonly metricsToken: string | undefined;
   readonly tenantHeader: string;
@@ -64,15 +74,20 @@ const METRICS_PATH = '/metrics';
 const HEALTH_PREFIX = '/health/';
 const DURATION = METRICS.httpServerRequestDuration.name;
 const EXCLUDED = METRICS.httpServerExcludedRequests.name;
-/** Span attribute and log field of a request left out of the SLIs. */
-const SLI_EXCLUDED_FIELD = 'tracseq.sli_excluded';
 const TENANT_LABEL = tenantLabel.name;
 const INSTRUMENTED = new WeakSet<object>();
+const SERVER_SPAN = Object.freeze({ kind: SpanKind.SERVER });
 
 function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const q = raw.indexOf('?');
   return q === -1 ? raw : raw.slice(0, q);
+}
+
+/** Whether a request carries any header the global propagator reads (`traceparent`, `baggage`, …). */
+function carriesContext(headers: IncomingMessage['headers']): boolean {
+  for (const field of propagation.fields()) if (headers[field] !== undefined) return true;
+  return false;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -103,10 +118,51 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
   const active = rt.metrics.httpServerActiveRequests;
   const excludedRequests = rt.metrics.httpServerExcludedRequests;
   const tenants = rt.tenantAllowList;
-  /** `tracseq_tenant` of a request: its tenant (header or incoming baggage) when listed, else other. */
-  const tenantOf = (ctx: Context, allowed: ReadonlySet<string>): string => {
-    const value = propagation.getBaggage(ctx)?.getEntry(TENANT_BAGGAGE_KEY)?.value;
-    return value !== undefined && allowed.has(value) ? value : OTHER_LABEL_VALUE;
+
+  /** `http_server_active_requests` handles by method (normalized, so a handful). */
+  const activeByMethod = new Map<string, GaugeSeries>();
+  const activeSeries = (method: string): GaugeSeries => {
+    let handle = activeByMethod.get(method);
+    if (handle === undefined) {
+      handle = new GaugeSeries(active, { http_request_method: method });
+      activeByMethod.set(method, handle);
+    }
+    return handle;
+  };
+  /**
+   * Duration histogram handles by `method\0route\0status[\0tenant]`. Only label sets the cap
+   * admitted are cached (they stay admitted); a refused one asks the limiter again each time,
+   * which counts every refused observation as before, and is recorded with `http_route="other"`.
+   */
+  const durationByKey = new Map<string, HistogramSeries>();
+  const overflowByKey = new Map<string, HistogramSeries>();
+  const durationSeries = (
+    method: string,
+    route: string,
+    status: string,
+    tenant: string | undefined,
+  ): HistogramSeries => {
+    const key =
+      tenant === undefined
+        ? `${method}\u0000${route}\u0000${status}`
+        : `${method}\u0000${route}\u0000${status}\u0000${tenant}`;
+    const known = durationByKey.get(key);
+    if (known !== undefined) return known;
+    const admitted = rt.limiter.allow(DURATION, key);
+    const cache = admitted ? durationByKey : overflowByKey;
+    const cacheKey = admitted ? key : `${method}\u0000${status}\u0000${tenant ?? ''}`;
+    let handle = cache.get(cacheKey);
+    if (handle === undefined) {
+      const labels: Record<string, string> = {
+        http_request_method: method,
+        http_route: admitted ? route : OTHER_LABEL_VALUE,
+        http_response_status_code: status,
+      };
+      if (tenant !== undefined) labels[TENANT_LABEL] = tenant;
+      handle = new HistogramSeries(duration, labels);
+      cache.set(cacheKey, handle);
+    }
+    return handle;
   };
 
   use((req: IncomingMessage & RoutedRequest, res: ServerResponse, next: () => void) => {
@@ -117,10 +173,13 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
     }
     const started = performance.now();
     const method = normalizeMethod(req.method);
+    const activeHandle = activeSeries(method);
     rt.inFlight.count++;
-    active.inc({ http_request_method: method });
-    let parent: Context = propagation.extract(ROOT_CONTEXT, req.headers);
-    const tenant = req.headers[rt.tenantHeader];
+    activeHandle.inc();
+    const headers = req.headers;
+    // Without any header the propagator reads, extraction would only hand back the root context.
+    let parent: Context = carriesContext(headers) ? propagation.extract(ROOT_CONTEXT, headers) : ROOT_CONTEXT;
+    const tenant = headers[rt.tenantHeader];
     if (typeof tenant === 'string' && TENANT_ID_PATTERN.test(tenant)) {
       const bag = (propagation.getBaggage(parent) ?? propagation.createBaggage()).setEntry(
         TENANT_BAGGAGE_KEY,
@@ -130,19 +189,21 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
       );
       parent = propagation.setBaggage(parent, bag);
     }
-    const span = rt.tracer.startSpan(
-      method,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } },
-      parent,
-    );
+    // The attributes are set after the start: passed to startSpan they would be copied and
+    // validated twice (before and after sampling), and none of our samplers reads them.
+    const span = rt.tracer.startSpan(method, SERVER_SPAN, parent);
+    span.setAttribute('http.request.method', method);
+    span.setAttribute('url.path', path);
     const state: RequestState = { done: false, excluded: undefined };
     const ctx = trace.setSpan(parent, span).setValue(REQUEST_STATE_KEY, state);
-    const finish = () => {
+    // 'close' is emitted once per response, after 'finish' when the response completed (Node >= 22),
+    // or alone when the connection went away first (recorded as 499).
+    res.once('close', () => {
       if (state.done) return;
       state.done = true;
       const excluded = state.excluded;
       rt.inFlight.count--;
-      active.dec({ http_request_method: method });
+      activeHandle.dec();
       const route = routeTemplate(req);
       const status = res.writableFinished ? res.statusCode : 499;
       span.updateName(route === UNMATCHED_ROUTE ? method : `${method} ${route}`);
@@ -153,55 +214,61 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
       span.end();
       const seconds = (performance.now() - started) / 1000;
       const statusLabel = String(status);
-      const fields: Record<string, unknown> = {
-        http: { request: { method }, response: { status_code: status } },
-        url: { path },
-        'http.route': route,
-        event: { duration: Math.round(seconds * 1e9) },
-      };
-      const tenant = tenants === undefined ? undefined : tenantOf(parent, tenants);
-      const key = `${method}\u0000${route}\u0000${statusLabel}`;
+      const sc = span.spanContext();
+      const correlated = sc.traceId !== INVALID_TRACEID && sc.spanId !== INVALID_SPANID;
+      const tenantId = propagation.getBaggage(parent)?.getEntry(TENANT_BAGGAGE_KEY)?.value;
+      const tenantLabelValue =
+        tenants === undefined
+          ? undefined
+          : tenantId !== undefined && tenants.has(tenantId)
+            ? tenantId
+            : OTHER_LABEL_VALUE;
       if (excluded === undefined) {
-        const labels: Record<string, string> = {
-          http_request_method: method,
-          http_route: rt.limiter.allow(DURATION, tenant === undefined ? key : `${key}\u0000${tenant}`)
-            ? route
-            : OTHER_LABEL_VALUE,
-          http_response_status_code: statusLabel,
-        };
-        if (tenant !== undefined) labels[TENANT_LABEL] = tenant;
-        const sc = span.spanContext();
-        if (sc.traceFlags & 1) {
-          duration.observe({
-            labels,
-            value: seconds,
-            exemplarLabels: { trace_id: sc.traceId, span_id: sc.spanId },
-          });
-        } else {
-          // An exemplar-enabled histogram only takes the object form.
-          duration.observe({ labels, value: seconds });
-        }
+        const handle = durationSeries(method, route, statusLabel, tenantLabelValue);
+        if (sc.traceFlags & TraceFlags.SAMPLED) handle.observe(seconds, sc.traceId, sc.spanId);
+        else handle.observe(seconds);
       } else {
         // Left out of the SLIs: counted, not observed, so the histogram's SLIs never see it.
+        const key = `${method}\u0000${route}\u0000${statusLabel}`;
         const labels: Record<string, string> = {
           http_request_method: method,
           http_route: rt.limiter.allow(
             EXCLUDED,
-            tenant === undefined ? `${key}\u0000${excluded}` : `${key}\u0000${excluded}\u0000${tenant}`,
+            tenantLabelValue === undefined
+              ? `${key}\u0000${excluded}`
+              : `${key}\u0000${excluded}\u0000${tenantLabelValue}`,
           )
             ? route
             : OTHER_LABEL_VALUE,
           http_response_status_code: statusLabel,
           reason: excluded,
         };
-        if (tenant !== undefined) labels[TENANT_LABEL] = tenant;
+        if (tenantLabelValue !== undefined) labels[TENANT_LABEL] = tenantLabelValue;
         excludedRequests.inc(labels);
-        fields[SLI_EXCLUDED_FIELD] = excluded;
       }
-      context.with(ctx, () => rt.logger.info(fields, `${method} ${route} ${status}`));
-    };
-    res.once('finish', finish);
-    res.once('close', finish);
+      const durationNs = Math.round(seconds * 1e9);
+      const written = rt.requestLine?.({
+        method,
+        route,
+        status,
+        path,
+        durationNs,
+        traceId: correlated ? sc.traceId : undefined,
+        spanId: correlated ? sc.spanId : undefined,
+        tenantId,
+        sliExcluded: excluded,
+      });
+      if (written !== true) {
+        const fields: Record<string, unknown> = {
+          http: { request: { method }, response: { status_code: status } },
+          url: { path },
+          'http.route': route,
+          event: { duration: durationNs },
+        };
+        if (excluded !== undefined) fields[SLI_EXCLUDED_FIELD] = excluded;
+        context.with(ctx, () => rt.logger.info(fields, `${method} ${route} ${status}`));
+      }
+    });
     context.with(ctx, next);
   });
 

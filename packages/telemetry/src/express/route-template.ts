@@ -23,6 +23,8 @@ export interface Mountable {
 type Middleware = (req: RoutedRequest, res: unknown, next: () => void) => void;
 
 function join(base: string, path: string): string {
+  // The common case, a route on the app itself (`/api/samples/:id`), is the path as is.
+  if (base === '' && path.charCodeAt(0) === 0x2f && (path.length === 1 || !path.endsWith('/'))) return path;
   const joined = `${base.replace(/\/$/, '')}/${path.replace(/^\//, '')}`;
   return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
 }

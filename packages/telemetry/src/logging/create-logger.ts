@@ -12,6 +12,7 @@ import {
   resolveElasticsearchSettings,
 } from './logger-options.js';
 import { REDACTED, redactSensitiveHeaders } from './redact-headers.js';
+import { createRequestLineWriter, type RequestLineWriter } from './request-line.js';
 
 /** A configured pino logger with its Elasticsearch shipping. */
 export interface TelemetryLogger {
@@ -30,6 +31,11 @@ export interface TelemetryLogger {
   close(deadlineMs?: number): Promise<void>;
   /** Shipping counters (all zero without Elasticsearch); see {@link LogShippingStats}. */
   stats(): LogShippingStats;
+  /**
+   * Writes an HTTP request's log line as `logger.info` would, in one string to the same
+   * destination; declines (returns `false`) when `redactPaths` are configured.
+   */
+  readonly requestLine: RequestLineWriter;
 }
 
 const [destinationLabel, outcomeLabel] = METRICS.logRecords.labels;
@@ -131,5 +137,6 @@ export function createLogger(options: LoggerOptions): TelemetryLogger {
     flush: (deadlineMs) => shipper?.flush(deadline(deadlineMs)) ?? Promise.resolve(),
     close: (deadlineMs) => shipper?.close(deadline(deadlineMs)) ?? Promise.resolve(),
     stats: () => shipper?.stats() ?? NO_SHIPPING,
+    requestLine: createRequestLineWriter(logger, destination, redactPaths),
   };
 }

@@ -24,3 +24,9 @@ export {
   type LogRecordsCounter,
 } from './logger-options.js';
 export { REDACTED, redactSensitiveHeaders, SENSITIVE_HEADERS } from './redact-headers.js';
+export {
+  createRequestLineWriter,
+  type RequestLineWriter,
+  type RequestLogRecord,
+  SLI_EXCLUDED_FIELD,
+} from './request-line.js';

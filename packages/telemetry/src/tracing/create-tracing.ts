@@ -5,6 +5,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { createSampler } from './create-sampler.js';
 import { createDropCountingMeterProvider } from './drop-counting-meter-provider.js';
 import { createOtlpTraceExporter } from './otlp-trace-exporter.js';
+import { PooledIdGenerator } from './pooled-id-generator.js';
 import { ensureContextManager, registerTracingGlobals } from './register-globals.js';
 import { resolveTracingOptions, type TracingOptions } from './tracing-options.js';
 
@@ -129,6 +130,7 @@ export function createTracing(options: TracingOptions): Tracing {
   const provider = new SdkTracerProvider({
     resource,
     sampler: createSampler(resolved.sampler),
+    idGenerator: new PooledIdGenerator(),
     spanProcessors: [processor],
   });
   const unregister = resolved.registerGlobal ? registerTracingGlobals(provider) : () => {};

@@ -1,0 +1,130 @@
+import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from './create-logger.js';
+import type { RequestLogRecord } from './request-line.js';
+import { captureStream } from './test-capture.js';
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const SPAN_ID = '00f067aa0ba902b7';
+
+const RECORD: RequestLogRecord = {
+  method: 'GET',
+  route: '/api/samples/:id',
+  status: 200,
+  path: '/api/samples/S-1',
+  durationNs: 1_234_567,
+  traceId: TRACE_ID,
+  spanId: SPAN_ID,
+  tenantId: 'lab-a',
+  sliExcluded: undefined,
+};
+
+/** What the instrumentation used to log for a record: `logger.info` inside the request's context. */
+function fieldsOf(r: RequestLogRecord): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    http: { request: { method: r.method }, response: { status_code: r.status } },
+    url: { path: r.path },
+    'http.route': r.route,
+    event: { duration: r.durationNs },
+  };
+  if (r.sliExcluded !== undefined) fields['tracseq.sli_excluded'] = r.sliExcluded;
+  return fields;
+}
+
+function withoutTimestamp(line: Record<string, unknown> | undefined): Record<string, unknown> {
+  const { '@timestamp': _timestamp, ...rest } = line ?? {};
+  return rest;
+}
+
+describe('request line fast path', () => {
+  const manager = new AsyncLocalStorageContextManager();
+  beforeAll(() => {
+    context.setGlobalContextManager(manager.enable());
+  });
+  afterAll(() => {
+    manager.disable();
+    context.disable();
+  });
+
+  /** The same request logged through pino (in a span's context) and through the fast path. */
+  function both(record: RequestLogRecord, options: { redactPaths?: string[]; level?: string } = {}) {
+    const out = captureStream();
+    let tenant: string | undefined;
+    const telemetryLogger = createLogger({
+      serviceName: 'sample-service',
+      stdout: out.stream,
+      tenant: () => tenant,
+      ...options,
+    });
+    const span = trace.wrapSpanContext({
+      traceId: record.traceId ?? TRACE_ID,
+      spanId: record.spanId ?? SPAN_ID,
+      traceFlags: TraceFlags.SAMPLED,
+    });
+    tenant = record.tenantId;
+    context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
+      telemetryLogger.logger.info(fieldsOf(record), `${record.method} ${record.route} ${record.status}`),
+    );
+    tenant = undefined;
+    const fast = telemetryLogger.requestLine(record);
+    return { out, fast, telemetryLogger };
+  }
+
+  it('writes the line pino writes: same fields, same values, same order', () => {
+    for (const record of [
+      RECORD,
+      { ...RECORD, tenantId: undefined, sliExcluded: 'maintenance' },
+      { ...RECORD, method: '_OTHER', route: 'unmatched', status: 499, path: '/' },
+    ]) {
+      const { out, fast } = both(record);
+      expect(fast).toBe(true);
+      expect(out.lines).toHaveLength(2);
+      const [viaPino, viaFastPath] = out.lines;
+      expect(withoutTimestamp(viaFastPath)).toEqual(withoutTimestamp(viaPino));
+      expect(Object.keys(viaFastPath ?? {})).toEqual(Object.keys(viaPino ?? {}));
+      const timestamp = viaFastPath?.['@timestamp'] as string;
+      expect(new Date(timestamp).toISOString()).toBe(timestamp);
+      expect(Math.abs(Date.parse(timestamp) - Date.now())).toBeLessThan(5000);
+    }
+  });
+
+  it('escapes what JSON must escape in paths, routes and tenants', () => {
+    const record = {
+      ...RECORD,
+      path: '/api/samples/a"b\\c\u0001d/é/\ud800',
+      route: '/files/*name',
+      tenantId: 'lab "x"',
+    };
+    const { out } = both(record);
+    const [viaPino, viaFastPath] = out.lines;
+    expect(withoutTimestamp(viaFastPath)).toEqual(withoutTimestamp(viaPino));
+    expect(viaFastPath).toMatchObject({ url: { path: record.path } });
+  });
+
+  it('leaves out trace ids it was not given, and writes nothing below the level', () => {
+    const out = captureStream();
+    const { requestLine, logger } = createLogger({ serviceName: 'svc', stdout: out.stream });
+    expect(requestLine({ ...RECORD, traceId: undefined, spanId: undefined })).toBe(true);
+    expect(out.lines[0]).not.toHaveProperty('trace.id');
+    expect(out.lines[0]).not.toHaveProperty('span.id');
+    logger.level = 'warn';
+    expect(requestLine(RECORD)).toBe(true);
+    expect(out.lines).toHaveLength(1);
+  });
+
+  it('carries bindings added to the logger later', () => {
+    const out = captureStream();
+    const { requestLine, logger } = createLogger({ serviceName: 'svc', stdout: out.stream });
+    logger.setBindings({ region: 'eu-1' });
+    requestLine(RECORD);
+    expect(out.lines[0]).toMatchObject({ region: 'eu-1', 'service.name': 'svc' });
+  });
+
+  it('declines when redact paths are configured, so they keep applying to request lines', () => {
+    const { out, fast } = both(RECORD, { redactPaths: ['url.path'] });
+    expect(fast).toBe(false);
+    expect(out.lines).toHaveLength(1);
+    expect(out.lines[0]).toMatchObject({ url: { path: '[REDACTED]' } });
+  });
+});
