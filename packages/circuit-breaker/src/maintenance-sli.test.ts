@@ -27,7 +27,10 @@ describe('maintenance and the SLIs', () => {
       res.status(503).json({ error: error instanceof Error ? error.message : String(error) });
     app.post('/schedule', async (_req, res) => {
       try {
-        await registry.call({ lab: 'lab-a', instrument: 'sequencer-1', operation: 'schedule' }, async () => 'ok');
+        await registry.call(
+          { lab: 'lab-a', instrument: 'sequencer-1', operation: 'schedule' },
+          async () => 'ok',
+        );
         res.json({ ok: true });
       } catch (error) {
         expect(error).toBeInstanceOf(MaintenanceError);
@@ -43,7 +46,9 @@ describe('maintenance and the SLIs', () => {
       expect((await fetch(`${base}${path}`, { method: 'POST' })).status).toBe(503);
     }
     const histogram = 'http_server_request_duration_seconds_count';
-    expect(await telemetry.metricValue(histogram, { http_route: '/broken', http_response_status_code: '503' })).toBe(1);
+    expect(
+      await telemetry.metricValue(histogram, { http_route: '/broken', http_response_status_code: '503' }),
+    ).toBe(1);
     expect(await telemetry.metricValue(histogram, { http_route: '/schedule' })).toBeUndefined();
     expect(
       await telemetry.metricValue('tracseq_http_server_excluded_requests_total', {
