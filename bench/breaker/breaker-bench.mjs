@@ -31,6 +31,8 @@ async function main() {
       closedOursVsOpossum: ratio(ns(closed, 'lab-metrics'), ns(closed, 'opossum')),
       closedOursNoObserversVsOpossum: ratio(ns(closed, 'lab'), ns(closed, 'opossum')),
       openOursVsOpossum: ratio(ns(open, 'lab-metrics'), ns(open, 'opossum')),
+      closedOursVsCockatiel: ratio(ns(closed, 'lab-metrics'), ns(closed, 'cockatiel')),
+      openOursVsCockatiel: ratio(ns(open, 'lab-metrics'), ns(open, 'cockatiel')),
     },
     target: { closedOursVsOpossum: 1.25 },
   });

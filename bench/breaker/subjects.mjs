@@ -7,6 +7,16 @@ import {
   LabBreaker,
 } from '@tracseq/circuit-breaker';
 import { createMetricsRegistry } from '@tracseq/telemetry';
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleAll,
+  SamplingBreaker,
+  TimeoutStrategy,
+  timeout,
+  wrap,
+} from 'cockatiel';
 import CircuitBreaker from 'opossum';
 
 // A reset timeout far beyond any measurement, so a tripped breaker stays open while timed.
@@ -23,6 +33,24 @@ export function opossumOptions(policy = POLICY, timeout = true) {
     resetTimeout: policy.resetTimeoutMs,
     capacity: policy.capacity,
     enableSnapshots: false,
+  };
+}
+
+/**
+ * cockatiel configured like POLICY: a sampling breaker (same ratio, window and minimum volume)
+ * behind a cooperative per-call timeout that hands the action an AbortSignal, as LabBreaker does.
+ */
+export function cockatielPolicy(policy = POLICY, breaker = undefined) {
+  const minimumRps = policy.volumeThreshold / (policy.rollingWindowMs / 1000);
+  const breakerPolicy = circuitBreaker(handleAll, {
+    halfOpenAfter: policy.resetTimeoutMs,
+    breaker:
+      breaker ??
+      new SamplingBreaker({ threshold: policy.errorThreshold, duration: policy.rollingWindowMs, minimumRps }),
+  });
+  return {
+    breaker: breakerPolicy,
+    policy: wrap(timeout(policy.timeoutMs, TimeoutStrategy.Cooperative), breakerPolicy),
   };
 }
 
@@ -47,6 +75,7 @@ export function closedSubjects() {
   const rawNoTimeout = new CircuitBreaker(work, opossumOptions(POLICY, false));
   const ours = labBreaker(0);
   const oursMetrics = labBreaker(1, contractObservers());
+  const cockatiel = cockatielPolicy().policy;
   return [
     { id: 'direct', label: 'direct async call', call: () => work() },
     {
@@ -60,6 +89,11 @@ export function closedSubjects() {
       label: 'raw opossum, timeout off',
       call: () => rawNoTimeout.fire(),
       dispose: () => rawNoTimeout.shutdown(),
+    },
+    {
+      id: 'cockatiel',
+      label: 'cockatiel: sampling breaker + cooperative timeout',
+      call: () => cockatiel.execute(action),
     },
     {
       id: 'lab',
@@ -79,14 +113,22 @@ export function closedSubjects() {
 /** Open-path subjects: breakers tripped by real failures, each `call` one rejected call. */
 export async function openSubjects() {
   const raw = new CircuitBreaker(failing, opossumOptions());
+  // Tripped by consecutive failures: a sampling breaker would need a second of traffic first.
+  const cockatiel = cockatielPolicy(POLICY, new ConsecutiveBreaker(POLICY.volumeThreshold));
   const ours = labBreaker(2);
   const oursMetrics = labBreaker(3, contractObservers());
   for (let i = 0; i < POLICY.volumeThreshold * 2; i++) {
     await raw.fire().catch(ignore);
+    await cockatiel.policy.execute(failing).catch(ignore);
     await ours.call(failing).catch(ignore);
     await oursMetrics.call(failing).catch(ignore);
   }
-  if (!raw.opened || ours.state() !== 'open' || oursMetrics.state() !== 'open') {
+  if (
+    !raw.opened ||
+    cockatiel.breaker.state !== CircuitState.Open ||
+    ours.state() !== 'open' ||
+    oursMetrics.state() !== 'open'
+  ) {
     throw new Error('open-path setup: a breaker did not open after repeated failures');
   }
   const rejects = (promise) =>
@@ -106,6 +148,11 @@ export async function openSubjects() {
       label: 'raw opossum',
       call: () => raw.fire().catch(ignore),
       dispose: () => raw.shutdown(),
+    },
+    {
+      id: 'cockatiel',
+      label: 'cockatiel',
+      call: () => cockatiel.policy.execute(action).catch(ignore),
     },
     {
       id: 'lab',

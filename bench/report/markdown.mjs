@@ -130,6 +130,8 @@ function breakerSection(b) {
           '—',
         ],
         ['open: LabBreaker + metrics / raw opossum', fmt(b.ratios.openOursVsOpossum, '×'), '—'],
+        ['closed: LabBreaker + metrics / cockatiel', fmt(b.ratios.closedOursVsCockatiel, '×'), '—'],
+        ['open: LabBreaker + metrics / cockatiel', fmt(b.ratios.openOursVsCockatiel, '×'), '—'],
       ],
     ),
   ];
