@@ -115,6 +115,7 @@ export async function startTelemetryWith(
       : {}),
     logRecords: metrics.logRecords,
   });
+  const serverSpans = tracing.serverSpans;
   // Outgoing fetch/http calls carry traceparent/baggage without patching modules.
   const stopPropagation = config.disabled ? () => undefined : enableOutgoingPropagation();
   const readiness = new ReadinessRegistry();
@@ -162,6 +163,7 @@ export async function startTelemetryWith(
     instrumentExpress: (app) =>
       instrumentExpressApp(app, {
         tracer: tracing.tracer,
+        startServerSpan: serverSpans ? (name, parent) => serverSpans.start(name, parent) : undefined,
         metrics,
         registries,
         limiter,

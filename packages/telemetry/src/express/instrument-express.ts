@@ -6,6 +6,7 @@ import {
   INVALID_TRACEID,
   propagation,
   ROOT_CONTEXT,
+  type Span,
   SpanKind,
   SpanStatusCode,
   TraceFlags,
@@ -19,6 +20,7 @@ import { type RequestLineWriter, SLI_EXCLUDED_FIELD } from '../logging/request-l
 import type { ContractMetrics, MetricsRegistry } from '../metrics/create-metrics-registry.js';
 import { GaugeSeries, HistogramSeries } from '../metrics/fast-series.js';
 import type { SeriesLimiter } from '../metrics/series-limiter.js';
+import { ServerSpan } from '../tracing/server-span.js';
 import { normalizeMethod } from './normalize-method.js';
 import { REQUEST_STATE_KEY, type RequestState } from './request-state.js';
 import { type Mountable, type RoutedRequest, routeTemplate, trackMounts } from './route-template.js';
@@ -32,6 +34,8 @@ export interface RequestLogger {
 /** What the Express instrumentation needs from the running telemetry. */
 export interface ExpressRuntime {
   readonly tracer: Tracer;
+  /** Starts the request's SERVER span (see `ServerSpanFactory`); default `tracer.startSpan`. */
+  readonly startServerSpan?: ((name: string, parent: Context) => Span) | undefined;
   readonly metrics: ContractMetrics;
   readonly registries: MetricsRegistry;
   readonly limiter: SeriesLimiter;
@@ -82,6 +86,12 @@ function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const q = raw.indexOf('?');
   return q === -1 ? raw : raw.slice(0, q);
+}
+
+/** Sets an attribute the instrumentation produced (always a valid value). */
+function setOwnAttribute(span: Span, key: string, value: string | number): void {
+  if (span instanceof ServerSpan) span.setKnownAttribute(key, value);
+  else span.setAttribute(key, value);
 }
 
 /** Whether a request carries any header the global propagator reads (`traceparent`, `baggage`, …). */
@@ -191,9 +201,11 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
     }
     // The attributes are set after the start: passed to startSpan they would be copied and
     // validated twice (before and after sampling), and none of our samplers reads them.
-    const span = rt.tracer.startSpan(method, SERVER_SPAN, parent);
-    span.setAttribute('http.request.method', method);
-    span.setAttribute('url.path', path);
+    const span = rt.startServerSpan
+      ? rt.startServerSpan(method, parent)
+      : rt.tracer.startSpan(method, SERVER_SPAN, parent);
+    setOwnAttribute(span, 'http.request.method', method);
+    setOwnAttribute(span, 'url.path', path);
     const state: RequestState = { done: false, excluded: undefined };
     const ctx = trace.setSpan(parent, span).setValue(REQUEST_STATE_KEY, state);
     // 'close' is emitted once per response, after 'finish' when the response completed (Node >= 22),
@@ -207,8 +219,8 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
       const route = routeTemplate(req);
       const status = res.writableFinished ? res.statusCode : 499;
       span.updateName(route === UNMATCHED_ROUTE ? method : `${method} ${route}`);
-      if (route !== UNMATCHED_ROUTE) span.setAttribute('http.route', route);
-      span.setAttribute('http.response.status_code', status);
+      if (route !== UNMATCHED_ROUTE) setOwnAttribute(span, 'http.route', route);
+      setOwnAttribute(span, 'http.response.status_code', status);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
       if (excluded !== undefined) span.setAttribute(SLI_EXCLUDED_FIELD, excluded);
       span.end();

@@ -1,4 +1,5 @@
 import { diag, ProxyTracerProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -7,6 +8,7 @@ import { createDropCountingMeterProvider } from './drop-counting-meter-provider.
 import { createOtlpTraceExporter } from './otlp-trace-exporter.js';
 import { PooledIdGenerator } from './pooled-id-generator.js';
 import { ensureContextManager, registerTracingGlobals } from './register-globals.js';
+import { ServerSpanFactory } from './server-span.js';
 import { resolveTracingOptions, type TracingOptions } from './tracing-options.js';
 
 /** Instrumentation scope of every span the toolkit creates. */
@@ -21,6 +23,11 @@ export interface Tracing {
   readonly tracer: Tracer;
   /** The SDK provider (a no-op provider when disabled). */
   readonly provider: TracerProvider;
+  /**
+   * Starts HTTP server spans on the provider's sampler, ids, resource and processor without the
+   * SDK's generic start path (see {@link ServerSpanFactory}); absent when tracing is disabled.
+   */
+  readonly serverSpans?: ServerSpanFactory;
   /**
    * Exports every queued span. Resolves `true` when all were accepted by the collector within
    * `deadlineMs` (default 5000), `false` otherwise; never rejects.
@@ -127,18 +134,21 @@ export function createTracing(options: TracingOptions): Tracing {
     exportTimeoutMillis: resolved.exportTimeoutMs + 1000,
     ...(onSpansDropped ? { selfObsMeterProvider: createDropCountingMeterProvider(onSpansDropped) } : {}),
   });
-  const provider = new SdkTracerProvider({
-    resource,
-    sampler: createSampler(resolved.sampler),
-    idGenerator: new PooledIdGenerator(),
-    spanProcessors: [processor],
-  });
+  const sampler = createSampler(resolved.sampler);
+  const idGenerator = new PooledIdGenerator();
+  const provider = new SdkTracerProvider({ resource, sampler, idGenerator, spanProcessors: [processor] });
   const unregister = resolved.registerGlobal ? registerTracingGlobals(provider) : () => {};
+  const tracer = provider.getTracer(TRACER_NAME);
+  // The SDK tracer's scope object: spans from both group into one ScopeSpans on export.
+  const scope = (tracer as { instrumentationScope?: InstrumentationScope }).instrumentationScope ?? {
+    name: TRACER_NAME,
+  };
 
   let stopped: Promise<boolean> | undefined;
   return {
-    tracer: provider.getTracer(TRACER_NAME),
+    tracer,
     provider,
+    serverSpans: new ServerSpanFactory({ sampler, idGenerator, resource, scope, processor }),
     forceFlush: (deadlineMs = DEFAULT_TRACING_DEADLINE_MS) => {
       const deadline = checkDeadline(deadlineMs);
       if (stopped) return stopped;
