@@ -300,10 +300,8 @@ function writeEvent(w: ProtobufWriter, event: TimedEvent): void {
   w.end(start);
 }
 
-function writeLink(w: ProtobufWriter, link: ReadableSpan['links'][number]): void {
-  w.tag(13, WIRE_LENGTH);
-  const start = w.begin();
-  const context = link.context;
+/** trace_id (1), span_id (2) and trace_state (3): the same fields in Span and Span.Link. */
+function writeIds(w: ProtobufWriter, context: ReturnType<ReadableSpan['spanContext']>): void {
   w.tag(1, WIRE_LENGTH);
   w.hex(context.traceId);
   w.tag(2, WIRE_LENGTH);
@@ -313,6 +311,13 @@ function writeLink(w: ProtobufWriter, link: ReadableSpan['links'][number]): void
     w.tag(3, WIRE_LENGTH);
     w.string(traceState);
   }
+}
+
+function writeLink(w: ProtobufWriter, link: ReadableSpan['links'][number]): void {
+  w.tag(13, WIRE_LENGTH);
+  const start = w.begin();
+  const context = link.context;
+  writeIds(w, context);
   if (link.attributes) writeAttributes(w, link.attributes, 4);
   w.tag(5, WIRE_VARINT);
   w.uint32(link.droppedAttributesCount || 0);
@@ -326,15 +331,7 @@ export function writeSpan(w: ProtobufWriter, span: ReadableSpan): void {
   w.tag(2, WIRE_LENGTH);
   const start = w.begin();
   const context = span.spanContext();
-  w.tag(1, WIRE_LENGTH);
-  w.hex(context.traceId);
-  w.tag(2, WIRE_LENGTH);
-  w.hex(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    w.tag(3, WIRE_LENGTH);
-    w.string(traceState);
-  }
+  writeIds(w, context);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
     w.tag(4, WIRE_LENGTH);
