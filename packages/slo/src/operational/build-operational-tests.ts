@@ -1,7 +1,7 @@
 import { METRICS } from '@tracseq/telemetry/contract';
 import { formatDuration, parseDuration } from '../duration.js';
 import type { AlertingRule, RuleFile } from '../rules/rule-types.js';
-import { formatNumber, quoteLabelValue } from '../sli/promql-text.js';
+import { formatNumber, quoteLabelValue, renderMatchers } from '../sli/promql-text.js';
 import { INSTRUMENT_LABEL, OPERATIONAL_ALERTS } from './build-operational-rules.js';
 import type { LabAlertInputs } from './lab-alert-inputs.js';
 import type { OperationalOptions } from './operational-options.js';
@@ -34,15 +34,8 @@ export interface OperationalTestFile {
 const STEP = 60;
 const M = METRICS;
 
-function minutes(seconds: number): string {
-  return formatDuration(seconds);
-}
-
 function series(name: string, labels: Record<string, string>): string {
-  const body = Object.entries(labels)
-    .map(([k, v]) => `${k}=${quoteLabelValue(v)}`)
-    .join(',');
-  return `${name}{${body}}`;
+  return `${name}${renderMatchers(Object.entries(labels).map(([label, value]) => ({ name: label, op: '=' as const, value })))}`;
 }
 
 /** Prometheus's `humanize` for 1 <= |v| < 1000 and `humanizePercentage` on top of it. */
@@ -109,8 +102,8 @@ function storageTests(inputs: LabAlertInputs, rules: RuleFile, o: OperationalOpt
   const quietRatio = Math.floor(capacity * s.warningRatio - 1) / capacity;
   const warning = findRule(rules, full, 'warning');
   const critical = findRule(rules, full, 'critical');
-  const before = (d: string) => minutes(parseDuration(d) - STEP);
-  const after = (d: string) => minutes(parseDuration(d) + STEP);
+  const before = (d: string) => formatDuration(parseDuration(d) - STEP);
+  const after = (d: string) => formatDuration(parseDuration(d) + STEP);
 
   // Linear fill from half full that reaches capacity at 12 h: predicted full within 24 h while
   // still under the warning ratio at the time of evaluation.
@@ -123,7 +116,7 @@ function storageTests(inputs: LabAlertInputs, rules: RuleFile, o: OperationalOpt
   const tests: UnitTest[] = [
     {
       name: `${full}: zone ${zone.name} at ${humanizePercentage(warnRatio)} tickets after ${s.warningFor}, never pages`,
-      interval: minutes(STEP),
+      interval: formatDuration(STEP),
       input_series: fill(warnRatio),
       alert_rule_test: [
         { eval_time: before(s.warningFor), alertname: full, exp_alerts: [] },
@@ -136,12 +129,12 @@ function storageTests(inputs: LabAlertInputs, rules: RuleFile, o: OperationalOpt
     },
     {
       name: `${full}: zone ${zone.name} at ${humanizePercentage(critRatio)} pages after ${s.criticalFor}`,
-      interval: minutes(STEP),
+      interval: formatDuration(STEP),
       input_series: fill(critRatio),
       alert_rule_test: [
         { eval_time: before(s.criticalFor), alertname: full, exp_alerts: [] },
         {
-          eval_time: minutes(horizon),
+          eval_time: formatDuration(horizon),
           alertname: full,
           exp_alerts: [expected(critical, alertLabels, critRatio), expected(warning, alertLabels, critRatio)],
         },
@@ -149,16 +142,16 @@ function storageTests(inputs: LabAlertInputs, rules: RuleFile, o: OperationalOpt
     },
     {
       name: `${full}: zone ${zone.name} at ${humanizePercentage(quietRatio)} stays quiet`,
-      interval: minutes(STEP),
+      interval: formatDuration(STEP),
       input_series: fill(quietRatio),
       alert_rule_test: [
-        { eval_time: minutes(horizon), alertname: full, exp_alerts: [] },
-        { eval_time: minutes(horizon), alertname: predicted, exp_alerts: [] },
+        { eval_time: formatDuration(horizon), alertname: full, exp_alerts: [] },
+        { eval_time: formatDuration(horizon), alertname: predicted, exp_alerts: [] },
       ],
     },
     {
       name: `${predicted}: zone ${zone.name} filling to capacity in 12h is predicted full within ${s.predictHorizon}`,
-      interval: minutes(STEP),
+      interval: formatDuration(STEP),
       input_series: [
         { series: series(M.storageCapacity.name, labels), values: flat(capacity, steps + 1) },
         {
@@ -168,13 +161,13 @@ function storageTests(inputs: LabAlertInputs, rules: RuleFile, o: OperationalOpt
       ],
       alert_rule_test: [
         {
-          eval_time: minutes(evalAt),
+          eval_time: formatDuration(evalAt),
           alertname: predicted,
           exp_alerts: [
             expected(findRule(rules, predicted), { ...alertLabels, alertname: predicted }, predictedValue),
           ],
         },
-        { eval_time: minutes(evalAt), alertname: full, exp_alerts: [] },
+        { eval_time: formatDuration(evalAt), alertname: full, exp_alerts: [] },
       ],
     },
   ];
@@ -192,8 +185,8 @@ function temperatureTests(inputs: LabAlertInputs, rules: RuleFile, o: Operationa
     const warm = zone.temperature + margin + 1;
     const other = inputs.zones.find((z) => z.name !== zone.name);
     return {
-      name: `${name}: zone ${zone.name} ${formatNumber(margin + 1)} °C above target fires after ${minutes(forSeconds)}; within the margin stays quiet`,
-      interval: minutes(STEP),
+      name: `${name}: zone ${zone.name} ${formatNumber(margin + 1)} °C above target fires after ${formatDuration(forSeconds)}; within the margin stays quiet`,
+      interval: formatDuration(STEP),
       input_series: [
         { series: series(M.storageTemperature.name, labels), values: flat(warm, samples) },
         // A reading just inside the margin on the far side must not fire.
@@ -210,9 +203,9 @@ function temperatureTests(inputs: LabAlertInputs, rules: RuleFile, o: Operationa
             ]),
       ],
       alert_rule_test: [
-        { eval_time: minutes(forSeconds - STEP), alertname: name, exp_alerts: [] },
+        { eval_time: formatDuration(forSeconds - STEP), alertname: name, exp_alerts: [] },
         {
-          eval_time: minutes(forSeconds + STEP),
+          eval_time: formatDuration(forSeconds + STEP),
           alertname: name,
           exp_alerts: [
             expected(rule, { alertname: name, ...labels, [INSTRUMENT_LABEL]: zone.name }, margin + 1),
@@ -242,8 +235,8 @@ function breakerTests(inputs: LabAlertInputs, rules: RuleFile, o: OperationalOpt
     const maintenance = `${lab}/${instrument}/maintained-operation`;
     return [
       {
-        name: `${name}: ${breaker} open (flapping through half-open) for over ${minutes(limit)} fires; forced_open never does`,
-        interval: minutes(STEP),
+        name: `${name}: ${breaker} open (flapping through half-open) for over ${formatDuration(limit)} fires; forced_open never does`,
+        interval: formatDuration(STEP),
         input_series: [
           // Open, one scrape half-open, open again: still one unbroken outage.
           state(`1 1 0 ${flat(1, samples - 3)}`, 'open'),
@@ -251,9 +244,9 @@ function breakerTests(inputs: LabAlertInputs, rules: RuleFile, o: OperationalOpt
           state(flat(1, samples), 'forced_open', maintenance),
         ],
         alert_rule_test: [
-          { eval_time: minutes(limit - STEP), alertname: name, exp_alerts: [] },
+          { eval_time: formatDuration(limit - STEP), alertname: name, exp_alerts: [] },
           {
-            eval_time: minutes(limit + STEP),
+            eval_time: formatDuration(limit + STEP),
             alertname: name,
             exp_alerts: [
               expected(
@@ -281,7 +274,7 @@ export function buildLabOperationalTests(
 ): OperationalTestFile {
   return {
     rule_files: [ruleFile],
-    evaluation_interval: minutes(STEP),
+    evaluation_interval: formatDuration(STEP),
     tests: [
       ...storageTests(inputs, rules, options),
       ...temperatureTests(inputs, rules, options),
@@ -324,7 +317,7 @@ export function buildPlatformOperationalTests(
         : [{ series: series(metric, quiet), values: `0+${perStep}x${lossSamples - 1}` }];
     return {
       name: `${name}: ${lost} lost in ${o.telemetryLossWindow} fires; a flat counter stays quiet`,
-      interval: minutes(STEP),
+      interval: formatDuration(STEP),
       input_series: [
         { series: series(metric, labels), values: `0+${perStep}x${lossSamples - 1}` },
         { series: series(metric, { ...labels, service: 'quiet-service' }), values: flat(3, lossSamples) },
@@ -332,7 +325,7 @@ export function buildPlatformOperationalTests(
       ],
       alert_rule_test: [
         {
-          eval_time: minutes(lossAt),
+          eval_time: formatDuration(lossAt),
           alertname: name,
           exp_alerts: [expected(findRule(rules, name), { alertname: name, ...labels }, lost)],
         },
@@ -342,16 +335,16 @@ export function buildPlatformOperationalTests(
   const watchdog = `${o.alertPrefix}${OPERATIONAL_ALERTS.watchdog}`;
   return {
     rule_files: [ruleFile],
-    evaluation_interval: minutes(STEP),
+    evaluation_interval: formatDuration(STEP),
     tests: [
       {
         name: `${down}: one target down tickets after ${o.targetDownFor}; the job still has a live target so nothing pages`,
-        interval: minutes(STEP),
+        interval: formatDuration(STEP),
         input_series: [up('10.0.0.1:8080', 0), up('10.0.0.2:8080', 1)],
         alert_rule_test: [
-          { eval_time: minutes(targetFor - STEP), alertname: down, exp_alerts: [] },
+          { eval_time: formatDuration(targetFor - STEP), alertname: down, exp_alerts: [] },
           {
-            eval_time: minutes(horizon),
+            eval_time: formatDuration(horizon),
             alertname: down,
             exp_alerts: [expected(findRule(rules, down, 'warning'), target('10.0.0.1:8080'), 0)],
           },
@@ -359,12 +352,12 @@ export function buildPlatformOperationalTests(
       },
       {
         name: `${down}: every target of a job down pages after ${o.jobDownFor}`,
-        interval: minutes(STEP),
+        interval: formatDuration(STEP),
         input_series: [up('10.0.0.1:8080', 0), up('10.0.0.2:8080', 0)],
         alert_rule_test: [
-          { eval_time: minutes(jobFor - STEP), alertname: down, exp_alerts: [] },
+          { eval_time: formatDuration(jobFor - STEP), alertname: down, exp_alerts: [] },
           {
-            eval_time: minutes(horizon),
+            eval_time: formatDuration(horizon),
             alertname: down,
             exp_alerts: [
               expected(findRule(rules, down, 'critical'), { alertname: down, job: 'sample-service' }, 0),
@@ -387,11 +380,11 @@ export function buildPlatformOperationalTests(
       }),
       {
         name: `${watchdog}: always firing`,
-        interval: minutes(STEP),
+        interval: formatDuration(STEP),
         input_series: [],
         alert_rule_test: [
           {
-            eval_time: minutes(STEP),
+            eval_time: formatDuration(STEP),
             alertname: watchdog,
             exp_alerts: [expected(findRule(rules, watchdog), { alertname: watchdog }, 1)],
           },
