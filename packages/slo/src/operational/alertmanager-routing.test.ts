@@ -82,15 +82,15 @@ describe('operational alerts in a real Alertmanager', () => {
       { alertname: 'TracseqCircuitBreakerStuckOpen', severity: 'critical', service: 'sample-service' },
       { alertname: 'TracseqTelemetrySpansDropped', severity: 'warning', service: 'sample-service' },
     ]);
-    await waitFor(
-      () =>
-        ['/watchdog', '/page', '/ticket'].every((path) => webhook.notifications.some((n) => n.path === path)),
-      { timeoutMs: 20_000, description: 'notifications on every receiver' },
-    );
     const names = (path: string) =>
       webhook.notifications
         .filter((n) => n.path === path)
         .flatMap((n) => n.alerts.map((a) => a.labels.alertname));
+    // Each page group (alertname, service, slo) is its own notification: wait for both.
+    await waitFor(
+      () => names('/watchdog').length > 0 && new Set(names('/page')).size >= 2 && names('/ticket').length > 0,
+      { timeoutMs: 20_000, description: 'notifications on every receiver' },
+    );
     expect(names('/watchdog')).toEqual(['TracseqWatchdog']);
     expect(new Set(names('/page'))).toEqual(
       new Set(['TracseqStorageZoneAlmostFull', 'TracseqCircuitBreakerStuckOpen']),
