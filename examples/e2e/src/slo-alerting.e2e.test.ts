@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAlertmanagerConfig } from '@tracseq/slo';
+import { buildAlertmanagerConfig } from '@tracseq/oncall';
 import {
   type AlertmanagerHandle,
   type ElasticsearchDouble,

@@ -1,9 +1,8 @@
+import { type BreakerKey, breakerName, resolvePolicy } from '@tracseq/contract';
 import type { BreakerConfig, BreakerPolicy } from './breaker-config.js';
-import { type BreakerKey, breakerName } from './breaker-name.js';
 import type { BreakerObservers } from './breaker-observers.js';
 import type { ErrorClassifier } from './classify-error.js';
 import { type BreakerAction, type CallOptions, LabBreaker } from './lab-breaker.js';
-import { resolvePolicy } from './resolve-policy.js';
 
 /** Options of {@link BreakerRegistry}. */
 export interface BreakerRegistryOptions extends BreakerObservers {

@@ -4,6 +4,17 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type BreakerKey,
+  breakerName,
+  breakerNamePattern,
+  type CriticalBreakerSelector,
+  criticalBreakerSelectors,
+  parseDurationMs,
+  resolvePolicy,
+  WILDCARD,
+} from '@tracseq/contract';
 export {
   type BreakerConfig,
   BreakerConfigError,
@@ -14,9 +25,7 @@ export {
   type MaintenanceWindow,
   parseBreakerConfig,
   parseBreakerConfigYaml,
-  parseMaintenanceWindows,
 } from './breaker-config.js';
-export { type BreakerKey, breakerName, WILDCARD } from './breaker-name.js';
 export {
   type BreakerLogger,
   type BreakerMetrics,
@@ -28,12 +37,6 @@ export {
 export { BreakerRegistry, type BreakerRegistryOptions, type ReadinessResult } from './breaker-registry.js';
 export { classifyError, type ErrorClass, type ErrorClassifier } from './classify-error.js';
 export {
-  breakerNamePattern,
-  type CriticalBreakerSelector,
-  criticalBreakerSelectors,
-} from './critical-breaker-selectors.js';
-export { parseDurationMs } from './duration.js';
-export {
   BreakerOpenError,
   BreakerRejectedError,
   BreakerTimeoutError,
@@ -42,4 +45,3 @@ export {
 } from './errors.js';
 export { buildDestinationRules, type IstioTarget } from './istio-destination-rule.js';
 export { type BreakerAction, type CallOptions, LabBreaker } from './lab-breaker.js';
-export { resolvePolicy } from './resolve-policy.js';

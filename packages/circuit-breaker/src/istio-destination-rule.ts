@@ -1,6 +1,6 @@
+import type { BreakerKey } from '@tracseq/contract';
+import { resolvePolicy } from '@tracseq/contract';
 import type { BreakerConfig } from './breaker-config.js';
-import type { BreakerKey } from './breaker-name.js';
-import { resolvePolicy } from './resolve-policy.js';
 
 /** A Kubernetes service whose calls a breaker policy governs. */
 export interface IstioTarget {

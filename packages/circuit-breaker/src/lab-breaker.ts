@@ -1,8 +1,8 @@
 import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type BreakerKey, breakerName } from '@tracseq/contract';
 import { excludeFromSlis } from '@tracseq/telemetry';
 import CircuitBreaker from 'opossum';
 import type { BreakerPolicy, MaintenanceWindow } from './breaker-config.js';
-import { type BreakerKey, breakerName } from './breaker-name.js';
 import {
   BREAKER_STATES,
   type BreakerObservers,

@@ -1,6 +1,6 @@
+import type { StorageZone } from '@tracseq/contract';
+import { METRICS } from '@tracseq/contract';
 import type { SloSpecFile } from '@tracseq/slo';
-import type { StorageZone } from '@tracseq/telemetry';
-import { METRICS } from '@tracseq/telemetry/contract';
 
 /** The Prometheus data source the dashboards query and the provisioning file declares. */
 export interface DatasourceConfig {

@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+
+export { DASHBOARD_UID_PREFIX, dashboardUid } from '@tracseq/contract';
 export { buildDashboards, type DashboardFiles, defineDashboards } from './build/build-dashboards.js';
 export { canonicalJson, type JsonObject, type JsonValue, renderJson } from './build/canonical-json.js';
 export {
@@ -30,7 +32,6 @@ export {
   resolveDashboardsConfig,
   type ServiceSelectorConfig,
 } from './config.js';
-export { DASHBOARD_UID_PREFIX, dashboardUid } from './dashboard-uid.js';
 export {
   formatFinding,
   LINT_RULES,

@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export * from '@tracseq/contract';
 export {
   parseResourceAttributes,
   resolveTelemetryConfig,
@@ -12,7 +14,6 @@ export {
   TelemetryConfigError,
   type TelemetryOptions,
 } from './config/telemetry-config.js';
-export * from './contract/index.js';
 export { type ExpressApp, TENANT_BAGGAGE_KEY } from './express/instrument-express.js';
 export { normalizeMethod } from './express/normalize-method.js';
 export { excludeFromSlis } from './express/request-state.js';

@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { context, propagation, type Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { METRICS, tenantLabel } from '@tracseq/contract';
 import type { Logger } from 'pino';
 import {
   resolveTelemetryConfig,
   type TelemetryConfig,
   type TelemetryOptions,
 } from './config/telemetry-config.js';
-import { tenantLabel } from './contract/labels.js';
-import { METRICS } from './contract/metrics.js';
 import { type ExpressApp, instrumentExpressApp, TENANT_BAGGAGE_KEY } from './express/instrument-express.js';
 import { type ReadinessCheck, ReadinessRegistry } from './health/readiness.js';
 import { createLabMetrics, type LabMetrics } from './lab/lab-metrics.js';

@@ -3,9 +3,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { BreakerKey } from '@tracseq/contract';
 import { stringify } from 'yaml';
 import { BreakerConfigError, parseBreakerConfigYaml } from '../breaker-config.js';
-import type { BreakerKey } from '../breaker-name.js';
 import { buildDestinationRules, type IstioTarget } from '../istio-destination-rule.js';
 
 const USAGE = `usage: tracseq-breakers <command>

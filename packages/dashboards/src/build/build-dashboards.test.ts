@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseLabSettings } from '@tracseq/contract';
 import { loadSpecs, SLO_OVERVIEW_DASHBOARD_UID, type SloSpecFile } from '@tracseq/slo';
-import { parseLabSettings } from '@tracseq/telemetry';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type DashboardsConfigInput, DEFAULT_DASHBOARDS_CONFIG, resolveDashboardsConfig } from '../config.js';

@@ -1,11 +1,5 @@
 import { MappingType, type ValueMapping } from '@grafana/grafana-foundation-sdk/dashboard';
-import {
-  BREAKER_OUTCOMES,
-  BREAKER_STATES,
-  breakerLabel,
-  METRICS,
-  SERVICE_LABEL,
-} from '@tracseq/telemetry/contract';
+import { BREAKER_OUTCOMES, BREAKER_STATES, breakerLabel, METRICS, SERVICE_LABEL } from '@tracseq/contract';
 import {
   alertServiceMatchers,
   type DashboardModule,

@@ -1,5 +1,5 @@
+import { SERVICE_LABEL } from '@tracseq/contract';
 import { parseDuration, RECORDING_LABELS, RECORDS, type SloPlan } from '@tracseq/slo';
-import { SERVICE_LABEL } from '@tracseq/telemetry/contract';
 import type { DashboardsConfig } from '../config.js';
 import type { DashboardDefinition } from './frame.js';
 import { contractValue, type Matcher, selector, variableMatcher } from './query.js';

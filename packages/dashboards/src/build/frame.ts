@@ -12,8 +12,8 @@ import {
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, QueryEditorMode } from '@grafana/grafana-foundation-sdk/prometheus';
+import { dashboardUid } from '@tracseq/contract';
 import type { DashboardsConfig } from '../config.js';
-import { dashboardUid } from '../dashboard-uid.js';
 import { PROMETHEUS_SERIES } from '../promql/metric-catalog.js';
 import { buildPanel, DATASOURCE_REF, type PanelSpec } from './panels.js';
 

@@ -6,7 +6,7 @@ import {
   stepLabel,
   WORKFLOW_STEP_OUTCOMES,
   workflowLabel,
-} from '@tracseq/telemetry/contract';
+} from '@tracseq/contract';
 import {
   alertServiceMatchers,
   type DashboardModule,

@@ -1,4 +1,4 @@
-import type { LabelDefinition, MetricDefinition } from '@tracseq/telemetry/contract';
+import type { LabelDefinition, MetricDefinition } from '@tracseq/contract';
 
 /** Grafana's rate window: at least four scrapes, so a rate always has two samples to work with. */
 export const RATE_INTERVAL = '$__rate_interval';

@@ -1,4 +1,4 @@
-import { LOG_RECORD_OUTCOMES, METRICS, SERVICE_LABEL } from '@tracseq/telemetry/contract';
+import { LOG_RECORD_OUTCOMES, METRICS, SERVICE_LABEL } from '@tracseq/contract';
 import { defaultMetric } from '../promql/metric-catalog.js';
 import {
   alertServiceMatchers,

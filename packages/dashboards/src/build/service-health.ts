@@ -1,12 +1,12 @@
-import { RECORDS } from '@tracseq/slo';
 import {
+  dashboardUid,
   httpRequestMethodLabel,
   httpResponseStatusCodeLabel,
   httpRouteLabel,
   METRICS,
   SERVICE_LABEL,
-} from '@tracseq/telemetry/contract';
-import { dashboardUid } from '../dashboard-uid.js';
+} from '@tracseq/contract';
+import { RECORDS } from '@tracseq/slo';
 import {
   alertServiceMatchers,
   type DashboardModule,

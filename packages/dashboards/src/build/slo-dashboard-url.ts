@@ -1,5 +1,5 @@
+import { dashboardUid } from '@tracseq/contract';
 import type { DashboardsConfig } from '../config.js';
-import { dashboardUid } from '../dashboard-uid.js';
 
 /**
  * The SLO overview URL for one SLO, `<grafanaUrl>/d/<prefix>slo-overview?var-service=…&var-slo=…`:

@@ -1,3 +1,4 @@
+import { SERVICE_LABEL } from '@tracseq/contract';
 import {
   alertWindows,
   DEFAULT_PERIOD,
@@ -6,7 +7,6 @@ import {
   RESERVED_LABELS,
   recordedWindows,
 } from '@tracseq/slo';
-import { SERVICE_LABEL } from '@tracseq/telemetry/contract';
 import {
   type DashboardModule,
   periodErrorRatio,

@@ -1,4 +1,4 @@
-import { labLabel, METRICS, zoneLabel } from '@tracseq/telemetry/contract';
+import { labLabel, METRICS, zoneLabel } from '@tracseq/contract';
 import {
   alertServiceMatchers,
   type DashboardModule,

@@ -73,9 +73,7 @@ function loadSlos(paths: readonly string[]): DashboardsConfigInput['slos'] {
 }
 
 async function loadZones(path: string): Promise<DashboardsConfigInput['storageZones']> {
-  // Loaded on demand: @tracseq/telemetry brings the OpenTelemetry SDK, which lint and usage
-  // errors do not need (it doubles the CLI's start time).
-  const { LabSettingsError, parseLabSettings } = await import('@tracseq/telemetry');
+  const { LabSettingsError, parseLabSettings } = await import('@tracseq/contract');
   try {
     return parseLabSettings(readText(path, 'lab settings'), path).storageZones;
   } catch (error) {

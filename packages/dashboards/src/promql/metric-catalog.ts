@@ -1,11 +1,11 @@
-import { RECORDS } from '@tracseq/slo';
 import {
   ALL_METRICS,
   type MetricDefinition,
   type MetricType,
   OMITTED_DEFAULT_METRICS,
   SERVICE_LABEL,
-} from '@tracseq/telemetry/contract';
+} from '@tracseq/contract';
+import { RECORDS } from '@tracseq/slo';
 
 /** One prom-client default metric: its Prometheus type and labels (besides `service`). */
 export interface DefaultMetric {

@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { renderYaml } from '@tracseq/contract';
+import { loopbackAlertmanagerConfigYaml } from '@tracseq/oncall';
 import {
   type AlertmanagerHandle,
   makeTempDir,
@@ -14,11 +16,9 @@ import {
 } from '@tracseq/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertTiming } from '../explain/burn-math.js';
-import { renderYaml } from '../output/render-yaml.js';
 import { buildRules } from '../rules/build-rules.js';
 import { planSlos } from '../rules/slo-plan.js';
 import type { SloSpecFile } from '../spec/types.js';
-import { testAlertmanagerConfigYaml } from './test-alertmanager-config.js';
 
 // A 1-day period scales the page windows to 2m & 10s, so a real Prometheus pages in seconds.
 const SPEC: SloSpecFile = {
@@ -66,7 +66,7 @@ describe('generated alerts on a real Prometheus and Alertmanager', () => {
     const rules = join(dir.path, 'rules.yml');
     writeFileSync(rules, renderYaml(buildRules(SPEC), 'test'));
     webhook = await startWebhookReceiver();
-    alertmanager = await startAlertmanager({ configYaml: testAlertmanagerConfigYaml(webhook.url) });
+    alertmanager = await startAlertmanager({ configYaml: loopbackAlertmanagerConfigYaml(webhook.url) });
     prometheus = await startPrometheus({
       ruleFiles: [rules],
       scrapeTargets: [

@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from '../duration.js';
+import { formatDuration, parseDuration } from '@tracseq/contract';
 import type { AlertWindowsSpec } from '../spec/types.js';
 
 /** `critical` pages, `warning` opens a ticket. */

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatDuration } from '@tracseq/contract';
 import { amtoolCheckConfig, makeTempDir } from '@tracseq/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatDuration } from '../duration.js';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(PACKAGE, 'dist/cli/main.js');

@@ -5,24 +5,33 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../duration.js';
+import {
+  formatSpecError,
+  type LabSettings,
+  LabSettingsError,
+  parseDuration,
+  parseLabSettings,
+  renderYaml,
+  type SpecError,
+} from '@tracseq/contract';
+import {
+  AlertmanagerApiError,
+  applySilences,
+  buildAlertmanagerConfig,
+  buildSilences,
+  generateOperationalOutputs,
+  labAlertInputs,
+  resolveOperationalOptions,
+} from '@tracseq/oncall';
 import { explainSlos, renderExplanations } from '../explain/explain-slos.js';
 import { importSpec } from '../import/import-spec.js';
-import { AlertmanagerApiError, applySilences } from '../operational/alertmanager-silences.js';
-import { buildSilences } from '../operational/build-silences.js';
-import { generateOperationalOutputs } from '../operational/generate-operational-outputs.js';
-import { type LabAlertInputs, LabInputError, readLabAlertInputs } from '../operational/lab-alert-inputs.js';
-import { resolveOperationalOptions } from '../operational/operational-options.js';
-import { buildAlertmanagerConfig } from '../output/build-alertmanager-config.js';
 import { generateOutputs } from '../output/generate-outputs.js';
-import { renderYaml } from '../output/render-yaml.js';
 import { collectReport } from '../report/collect-report.js';
 import { createPrometheusClient, PrometheusError } from '../report/prometheus-client.js';
 import { renderReportJson, renderReportMarkdown } from '../report/render-report.js';
 import { parseReportFlags } from '../report/report-options.js';
 import { planSlos } from '../rules/slo-plan.js';
 import { type LoadResult, loadSpecs } from '../spec/load-specs.js';
-import { formatSpecError, type SpecError } from '../spec/spec-error.js';
 import { readSpecSources } from './read-spec-sources.js';
 import { diffOutputs, writeOutputs } from './write-files.js';
 
@@ -124,36 +133,39 @@ function outDirOf(flags: Flags, paths: readonly string[]): string {
   return resolve(stat?.isDirectory() ? dirname(resolve(first)) : dirname(dirname(resolve(first))));
 }
 
-function readLabSettings(file: string): LabAlertInputs {
+/** Bad input found by the CLI itself (not by a parser): one line naming the file and the fix. */
+class InputError extends Error {}
+
+function readLabSettings(file: string): LabSettings {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new LabInputError(`${file}: ${(error as Error).message}. Fix: give the lab settings YAML file`);
+    throw new InputError(`${file}: ${(error as Error).message}. Fix: give the lab settings YAML file`);
   }
-  return readLabAlertInputs(text, file);
+  return parseLabSettings(text, file);
 }
 
 function generated(result: LoadResult, outDir: string, flags: Flags): ReadonlyMap<string, string> {
   const sourceName = (path: string) => relative(outDir, resolve(path)).split('\\').join('/');
-  const files = generateOutputs(
-    result.specs,
-    sourceName,
-    flags['grafana-url'] ? { grafanaUrl: flags['grafana-url'] } : {},
-  );
   const settings = flags['lab-settings'];
-  if (settings === undefined) return files;
+  const lab = settings === undefined ? undefined : readLabSettings(settings);
+  // A flag wins over the lab settings, which win over the generators' defaults.
+  const grafanaUrl = flags['grafana-url'] ?? lab?.grafanaUrl;
+  const runbookBaseUrl = flags['runbook-url'] ?? lab?.runbookBaseUrl;
+  const files = generateOutputs(result.specs, sourceName, grafanaUrl ? { grafanaUrl } : {});
+  if (settings === undefined || lab === undefined) return files;
   const operational = generateOperationalOutputs(
-    readLabSettings(settings),
+    labAlertInputs(lab),
     sourceName(settings),
     resolveOperationalOptions({
-      ...(flags['grafana-url'] ? { grafanaUrl: flags['grafana-url'] } : {}),
-      ...(flags['runbook-url'] ? { runbookBaseUrl: flags['runbook-url'] } : {}),
+      ...(grafanaUrl ? { grafanaUrl } : {}),
+      ...(runbookBaseUrl ? { runbookBaseUrl } : {}),
     }),
   );
   for (const path of operational.keys()) {
     if (files.has(path))
-      throw new LabInputError(
+      throw new InputError(
         `${settings}: generated ${path} collides with an SLO spec's output. Fix: rename the spec file`,
       );
   }
@@ -364,7 +376,7 @@ async function run(argv: string[]): Promise<number> {
       const at = flags.at === undefined ? new Date() : new Date(flags.at);
       if (Number.isNaN(at.getTime()))
         throw new UsageError(`--at ${flags.at} is not an RFC 3339 time, e.g. 2026-12-01T06:00:00Z`);
-      const silences = buildSilences(readLabSettings(file), at);
+      const silences = buildSilences(labAlertInputs(readLabSettings(file)), at);
       const url = flags['alertmanager-url'];
       if (url === undefined) {
         print(JSON.stringify(silences, null, 2));
@@ -412,7 +424,7 @@ async function main(): Promise<void> {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`tracseq-slo: ${(error as Error).message}\n\n${USAGE}\n`);
       code = EXIT.usage;
-    } else if (error instanceof LabInputError) {
+    } else if (error instanceof LabSettingsError || error instanceof InputError) {
       process.stderr.write(`tracseq-slo: ${error.message}\n`);
       code = EXIT.invalid;
     } else if (error instanceof MissingToolError) {

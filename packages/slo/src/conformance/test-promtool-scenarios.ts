@@ -3,10 +3,10 @@
  * assert, per SLO and evaluation time, that both page (and both open a ticket) at the same times
  * and that their SLI recording rules agree.
  */
+
+import { formatDuration, parseDuration, quoteLabelValue } from '@tracseq/contract';
 import { parseAllDocuments } from 'yaml';
-import { formatDuration, parseDuration } from '../duration.js';
 import { MAX_SAMPLES_PER_SERIES } from '../promtool-tests/build-rule-tests.js';
-import { quoteLabelValue } from '../sli/promql-text.js';
 import type { InputModel, InputSeries, Phase } from './test-synthetic-series.js';
 
 /** Input step of every conformance test, in seconds; phases count these steps. */

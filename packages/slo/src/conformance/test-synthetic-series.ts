@@ -4,7 +4,7 @@
  * error query counts exactly the bad events and the total query all events.
  */
 import { parser } from '@prometheus-io/lezer-promql';
-import { formatNumber, quoteLabelValue, WINDOW_PLACEHOLDER } from '../sli/promql-text.js';
+import { formatNumber, quoteLabelValue, WINDOW_PLACEHOLDER } from '@tracseq/contract';
 import type { Sli } from '../spec/types.js';
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];

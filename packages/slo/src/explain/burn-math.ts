@@ -1,5 +1,5 @@
+import { parseDuration } from '@tracseq/contract';
 import type { WindowPair } from '../alerting/alert-windows.js';
-import { parseDuration } from '../duration.js';
 
 /** Timing figures of one burn-rate alert, in seconds; `undefined` where the alert never fires. */
 export interface AlertTiming {

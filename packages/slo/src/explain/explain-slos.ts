@@ -1,6 +1,5 @@
-import { formatDuration } from '../duration.js';
+import { formatDuration, formatNumber } from '@tracseq/contract';
 import type { SloPlan } from '../rules/slo-plan.js';
-import { formatNumber } from '../sli/promql-text.js';
 import { alertTiming } from './burn-math.js';
 
 /** The figures `tracseq-slo explain` prints for one alert. */

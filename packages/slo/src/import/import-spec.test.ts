@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatSpecError } from '@tracseq/contract';
 import { describe, expect, it } from 'vitest';
-import { formatSpecError } from '../spec/spec-error.js';
 import { importSpec } from './import-spec.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');

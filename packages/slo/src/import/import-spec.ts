@@ -1,8 +1,13 @@
+import {
+  createSourceMap,
+  formatSpecPath,
+  renderYaml,
+  type SourceMap,
+  type SpecError,
+  type SpecPath,
+} from '@tracseq/contract';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { renderYaml } from '../output/render-yaml.js';
 import { loadSpecs } from '../spec/load-specs.js';
-import { createSourceMap, type SourceMap } from '../spec/source-map.js';
-import { formatSpecPath, type SpecError, type SpecPath } from '../spec/spec-error.js';
 import {
   type AlertingSpec,
   type AlertSeveritySpec,

@@ -1,18 +1,15 @@
 import { basename, extname } from 'node:path/posix';
+import { buildMimirNamespace, buildPrometheusRule, OUTPUT_DIRS, renderYaml } from '@tracseq/contract';
 import { buildRuleTests } from '../promtool-tests/build-rule-tests.js';
 import { buildRules } from '../rules/build-rules.js';
 import { type RuleOptions, resolveRuleOptions } from '../rules/options.js';
 import { planSlos } from '../rules/slo-plan.js';
 import type { LoadedSpec } from '../spec/load-specs.js';
-import { buildMimirNamespace, buildPrometheusRule } from './build-prometheus-rule.js';
-import { renderYaml } from './render-yaml.js';
 
 /** Generated files keyed by path relative to the output directory (POSIX separators), sorted. */
 export type GeneratedFiles = ReadonlyMap<string, string>;
 
 /** Where each kind of output goes under the output directory. */
-export const OUTPUT_DIRS = { rules: 'rules', tests: 'tests', k8s: 'k8s', mimir: 'mimir' } as const;
-
 function stem(path: string): string {
   const name = basename(path.replace(/\\/g, '/'));
   return name.slice(0, name.length - extname(name).length);

@@ -1,11 +1,10 @@
+import type { AlertingRule } from '@tracseq/contract';
+import { formatDuration, formatNumber, parseDuration, quoteLabelValue } from '@tracseq/contract';
 import type { WindowPair } from '../alerting/alert-windows.js';
-import { formatDuration, parseDuration } from '../duration.js';
 import { alertTiming } from '../explain/burn-math.js';
 import { buildSloGroup, RECORDS } from '../rules/build-rules.js';
 import { type RuleOptions, resolveRuleOptions } from '../rules/options.js';
-import type { AlertingRule } from '../rules/rule-types.js';
 import type { SloPlan } from '../rules/slo-plan.js';
-import { formatNumber, quoteLabelValue } from '../sli/promql-text.js';
 
 /** promtool loads at most ~10,000 samples per series per query; stay under it. */
 export const MAX_SAMPLES_PER_SERIES = 10_000;

@@ -1,4 +1,4 @@
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '@tracseq/contract';
 import type { SloPlan } from '../rules/slo-plan.js';
 import { extractIncidents } from './extract-incidents.js';
 import type { PrometheusClient } from './prometheus-client.js';

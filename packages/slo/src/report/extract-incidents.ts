@@ -1,4 +1,4 @@
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '@tracseq/contract';
 import type { RangeSeries } from './prometheus-client.js';
 
 /** The time grid of the alert range query: `start + k * step` up to `end` (unix seconds). */

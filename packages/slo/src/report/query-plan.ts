@@ -1,8 +1,7 @@
-import { formatDuration } from '../duration.js';
+import { formatDuration, quoteLabelValue, withWindow } from '@tracseq/contract';
 import { DEFAULT_RULE_OPTIONS } from '../rules/options.js';
 import type { SloPlan } from '../rules/slo-plan.js';
 import { errorRatioExpr, isSingleSeriesQuery } from '../sli/error-ratio.js';
-import { quoteLabelValue, withWindow } from '../sli/promql-text.js';
 
 /** Rate window of the "worst burn" figure: the long window of the fastest 30d page pair. */
 export const WORST_BURN_WINDOW = '1h';

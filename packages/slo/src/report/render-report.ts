@@ -1,5 +1,4 @@
-import { formatDuration } from '../duration.js';
-import { formatNumber } from '../sli/promql-text.js';
+import { formatDuration, formatNumber } from '@tracseq/contract';
 import { WORST_BURN_STEP, WORST_BURN_WINDOW } from './query-plan.js';
 import type { Report, SloReport } from './report-model.js';
 

@@ -1,4 +1,4 @@
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '@tracseq/contract';
 import type { ReportSettings } from './collect-report.js';
 
 /** The `tracseq-slo report` flags, as `parseArgs` gives them. */

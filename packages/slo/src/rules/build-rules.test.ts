@@ -1,13 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METRICS } from '@tracseq/telemetry/contract';
+import type { AlertingRule, RecordingRule } from '@tracseq/contract';
+import { METRICS, renderYaml } from '@tracseq/contract';
 import { promtoolCheckRules } from '@tracseq/testkit';
 import { describe, expect, it } from 'vitest';
-import { renderYaml } from '../output/render-yaml.js';
 import type { SloSpecFile } from '../spec/types.js';
 import { buildRules } from './build-rules.js';
-import type { AlertingRule, RecordingRule } from './rule-types.js';
 
 const SPEC: SloSpecFile = {
   version: 'tracseq.slo/v1',

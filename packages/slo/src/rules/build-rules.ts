@@ -1,23 +1,12 @@
+import type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from '@tracseq/contract';
+import { formatNumber, quoteLabelValue, SLO_SERIES, withWindow } from '@tracseq/contract';
 import { errorRatioExpr, isSingleSeriesQuery } from '../sli/error-ratio.js';
-import { formatNumber, quoteLabelValue, withWindow } from '../sli/promql-text.js';
 import type { SloSpecFile } from '../spec/types.js';
 import { type RuleOptions, resolveRuleOptions } from './options.js';
-import type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from './rule-types.js';
 import { HELPER_WINDOW, planSlos, type SloPlan } from './slo-plan.js';
 
-/** Recording rule names (Sloth's where Sloth has one). */
-export const RECORDS = {
-  errorRatio: (window: string) => `slo:sli_error:ratio_rate${window}`,
-  errorRate: `slo:sli_errors:rate${HELPER_WINDOW}`,
-  totalRate: `slo:sli_total:rate${HELPER_WINDOW}`,
-  objective: 'slo:objective:ratio',
-  errorBudget: 'slo:error_budget:ratio',
-  periodDays: 'slo:time_period:days',
-  currentBurnRate: 'slo:current_burn_rate:ratio',
-  periodBurnRate: 'slo:period_burn_rate:ratio',
-  budgetRemaining: 'slo:period_error_budget_remaining:ratio',
-  info: 'tracseq_slo_info',
-} as const;
+/** Recording rule names (Sloth's where Sloth has one): the contract's `SLO_SERIES`. */
+export const RECORDS = SLO_SERIES;
 
 function idSelector(plan: SloPlan): string {
   return `{slo_id=${quoteLabelValue(plan.id)}}`;

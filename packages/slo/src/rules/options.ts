@@ -1,3 +1,5 @@
+import { DASHBOARD_UIDS, DEFAULT_GRAFANA_URL, SLO_ALERTS } from '@tracseq/contract';
+
 /** Options of the rule generator; merge yours over {@link DEFAULT_RULE_OPTIONS}. */
 export interface RuleOptions {
   /** Base URL of Grafana for alert `dashboard_url`s. */
@@ -13,14 +15,14 @@ export interface RuleOptions {
 }
 
 /** uid of the generated SLO overview dashboard (`tracseq-slo-overview`). */
-export const SLO_OVERVIEW_DASHBOARD_UID = 'tracseq-slo-overview';
+export const SLO_OVERVIEW_DASHBOARD_UID = DASHBOARD_UIDS.sloOverview;
 
 /** Defaults of {@link RuleOptions}. */
 export const DEFAULT_RULE_OPTIONS: RuleOptions = {
-  grafanaUrl: 'http://localhost:3000',
+  grafanaUrl: DEFAULT_GRAFANA_URL,
   sloDashboardUid: SLO_OVERVIEW_DASHBOARD_UID,
-  burnAlertName: 'SloErrorBudgetBurn',
-  absentAlertName: 'SloMetricAbsent',
+  burnAlertName: SLO_ALERTS.burn,
+  absentAlertName: SLO_ALERTS.absent,
   absentFor: '10m',
 };
 

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { renderYaml } from '@tracseq/contract';
 import { promtoolTestRules } from '@tracseq/testkit';
 import { describe, expect, it } from 'vitest';
-import { renderYaml } from '../output/render-yaml.js';
 import type { SloSpecFile } from '../spec/types.js';
 import { buildRules } from './build-rules.js';
 

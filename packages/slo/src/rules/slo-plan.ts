@@ -1,6 +1,5 @@
+import { formatNumber, parseDuration, SLO_HELPER_WINDOW } from '@tracseq/contract';
 import { alertWindows, recordedWindows, type WindowPair } from '../alerting/alert-windows.js';
-import { parseDuration } from '../duration.js';
-import { formatNumber } from '../sli/promql-text.js';
 import { type ResolvedSli, resolveSli } from '../sli/resolve-sli.js';
 import { type AlertWindowsSpec, RESERVED_LABELS, type SloSpec, type SloSpecFile } from '../spec/types.js';
 
@@ -30,7 +29,7 @@ export interface SloPlan {
   readonly spec: SloSpec;
 }
 
-const HELPER_WINDOW = '5m';
+const HELPER_WINDOW = SLO_HELPER_WINDOW;
 
 function sortedRecord(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));

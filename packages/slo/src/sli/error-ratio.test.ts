@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderYaml } from '@tracseq/contract';
 import { makeTempDir, promtoolTestRules } from '@tracseq/testkit';
 import { describe, expect, it } from 'vitest';
-import { renderYaml } from '../output/render-yaml.js';
 import { errorRatioExpr, isSingleSeriesQuery } from './error-ratio.js';
 
 describe('isSingleSeriesQuery', () => {

@@ -1,5 +1,5 @@
 import { parser } from '@prometheus-io/lezer-promql';
-import { withWindow } from './promql-text.js';
+import { withWindow } from '@tracseq/contract';
 
 // Aggregations that, without `by`/`without`, return at most one series with no labels.
 const SINGLE_SERIES_AGGREGATIONS = new Set([

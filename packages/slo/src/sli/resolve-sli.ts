@@ -1,18 +1,16 @@
 import {
   ALL_METRICS,
-  METRICS,
-  type MetricDefinition,
-  SAMPLE_OUTCOMES,
-  SERVICE_LABEL,
-} from '@tracseq/telemetry/contract';
-import type { Sli } from '../spec/types.js';
-import {
   bucketMatcher,
   type Matcher,
+  METRICS,
+  type MetricDefinition,
   renderMatchers,
+  SAMPLE_OUTCOMES,
+  SERVICE_LABEL,
   selectorMatchers,
   WINDOW_PLACEHOLDER,
-} from './promql-text.js';
+} from '@tracseq/contract';
+import type { Sli } from '../spec/types.js';
 
 /** Series a generated test feeds: every good event adds 1 to each `good` series, a bad one to each `bad`. */
 export interface SliTestModel {

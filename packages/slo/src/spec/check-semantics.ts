@@ -1,7 +1,6 @@
+import { formatDuration, parseDuration, WINDOW_PLACEHOLDER, withWindow } from '@tracseq/contract';
 import { MAX_PERIOD_SECONDS, MIN_PERIOD_SECONDS } from '../alerting/alert-windows.js';
-import { formatDuration, parseDuration } from '../duration.js';
 import { checkPromql } from '../sli/check-promql.js';
-import { WINDOW_PLACEHOLDER, withWindow } from '../sli/promql-text.js';
 import { contractHistogram, latencyMetricOf, presetMetricOf } from '../sli/resolve-sli.js';
 import type { SchemaProblem } from './schema-validator.js';
 import type { SloSpecFile } from './types.js';

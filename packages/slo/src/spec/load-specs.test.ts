@@ -1,6 +1,6 @@
+import { formatSpecError } from '@tracseq/contract';
 import { describe, expect, it } from 'vitest';
 import { loadSpecs } from './load-specs.js';
-import { formatSpecError } from './spec-error.js';
 
 const VALID = `version: tracseq.slo/v1
 service: sample-service

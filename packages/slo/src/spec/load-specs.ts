@@ -1,8 +1,7 @@
+import { createSourceMap, formatSpecPath, type SourceMap, type SpecError } from '@tracseq/contract';
 import { LineCounter, parseDocument } from 'yaml';
 import { checkSemantics } from './check-semantics.js';
 import { checkSchema, type SchemaProblem } from './schema-validator.js';
-import { createSourceMap, type SourceMap } from './source-map.js';
-import { formatSpecPath, type SpecError } from './spec-error.js';
 import { type SloSpecFile, SPEC_VERSION } from './types.js';
 
 /** A spec file's path and text; reading files is the caller's job. */

@@ -1,7 +1,7 @@
+import type { SpecPath } from '@tracseq/contract';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import * as Ajv2020Module from 'ajv/dist/2020.js';
 import { SLO_SPEC_SCHEMA } from './schema.js';
-import type { SpecPath } from './spec-error.js';
 
 // ajv is CommonJS; under NodeNext its class is the default export's `default`.
 const Ajv2020 = Ajv2020Module.Ajv2020;

@@ -1,4 +1,4 @@
-import { OTHER_LABEL_VALUE, TENANT_ID_PATTERN } from '../contract/labels.js';
+import { OTHER_LABEL_VALUE, TENANT_ID_PATTERN } from '@tracseq/contract';
 import { DEFAULT_SERIES_LIMIT } from '../metrics/series-limiter.js';
 import { SAMPLER_NAMES, type SamplerName } from '../tracing/tracing-options.js';
 

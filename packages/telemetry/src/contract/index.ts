@@ -1,13 +1,7 @@
 /**
- * The TracSeq metric contract: names, types, help, labels, bounded label values and buckets of
- * every metric TracSeq services expose. No runtime dependencies, so any package or tool can
- * import it.
+ * `@tracseq/telemetry/contract`: the metric contract, re-exported from `@tracseq/contract` (its
+ * home) so code written against this entry point keeps working.
  *
  * @packageDocumentation
  */
-export * from './buckets.js';
-export * from './contract-json.js';
-export * from './labels.js';
-export * from './metrics.js';
-export * from './naming-rules.js';
-export type * from './types.js';
+export * from '@tracseq/contract';

@@ -13,8 +13,13 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { OTHER_LABEL_VALUE, TENANT_ID_PATTERN, tenantLabel, UNMATCHED_ROUTE } from '../contract/labels.js';
-import { METRICS } from '../contract/metrics.js';
+import {
+  METRICS,
+  OTHER_LABEL_VALUE,
+  TENANT_ID_PATTERN,
+  tenantLabel,
+  UNMATCHED_ROUTE,
+} from '@tracseq/contract';
 import type { ReadinessRegistry } from '../health/readiness.js';
 import { type RequestLineWriter, SLI_EXCLUDED_FIELD } from '../logging/request-line.js';
 import type { ContractMetrics, MetricsRegistry } from '../metrics/create-metrics-registry.js';

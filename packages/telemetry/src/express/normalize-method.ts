@@ -1,4 +1,4 @@
-import { HTTP_METHODS, OTHER_HTTP_METHOD } from '../contract/labels.js';
+import { HTTP_METHODS, OTHER_HTTP_METHOD } from '@tracseq/contract';
 
 const KNOWN = new Set<string>(HTTP_METHODS);
 

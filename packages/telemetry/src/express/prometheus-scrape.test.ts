@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ALL_METRICS, METRICS } from '@tracseq/contract';
 import { type PrometheusHandle, startPrometheus, waitFor } from '@tracseq/testkit';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_METRICS, METRICS } from '../contract/index.js';
 import { createTestTelemetry, type TestTelemetry } from '../testing/create-test-telemetry.js';
 
 describe('a real Prometheus scraping an instrumented app', () => {

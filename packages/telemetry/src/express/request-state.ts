@@ -1,5 +1,5 @@
 import { context, createContextKey } from '@opentelemetry/api';
-import { SLI_EXCLUSION_REASONS, type SliExclusionReason } from '../contract/labels.js';
+import { SLI_EXCLUSION_REASONS, type SliExclusionReason } from '@tracseq/contract';
 
 /** Per-request state the Express middleware keeps in the request's OTel context. */
 export interface RequestState {

@@ -1,4 +1,4 @@
-import { UNMATCHED_ROUTE } from '../contract/labels.js';
+import { UNMATCHED_ROUTE } from '@tracseq/contract';
 
 const MOUNTS = Symbol.for('tracseq.telemetry.mounts');
 

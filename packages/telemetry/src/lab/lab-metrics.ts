@@ -1,6 +1,5 @@
-import { OTHER_LABEL_VALUE } from '../contract/labels.js';
-import { METRICS } from '../contract/metrics.js';
-import type { LabelDefinition } from '../contract/types.js';
+import type { LabelDefinition } from '@tracseq/contract';
+import { METRICS, OTHER_LABEL_VALUE } from '@tracseq/contract';
 import type { ContractMetrics } from '../metrics/create-metrics-registry.js';
 import type { SeriesLimiter } from '../metrics/series-limiter.js';
 import type { LabSettings } from './lab-settings.js';

@@ -1,5 +1,5 @@
 import { context, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import { OTHER_LABEL_VALUE } from '../contract/labels.js';
+import { OTHER_LABEL_VALUE } from '@tracseq/contract';
 import type { ContractMetrics } from '../metrics/create-metrics-registry.js';
 import type { LabSettings } from './lab-settings.js';
 

@@ -1,8 +1,8 @@
 import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { METRICS } from '@tracseq/contract';
 import { type ElasticsearchDouble, startElasticsearchDouble } from '@tracseq/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS } from '../contract/index.js';
 import { createMetricsRegistry } from '../metrics/create-metrics-registry.js';
 import { createLogger, type TelemetryLogger } from './create-logger.js';
 import { captureStream } from './test-capture.js';

@@ -1,6 +1,6 @@
 import { ecsFormat } from '@elastic/ecs-pino-format';
+import { type LOG_DESTINATIONS, METRICS } from '@tracseq/contract';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import { type LOG_DESTINATIONS, METRICS } from '../contract/index.js';
 import { ElasticsearchShipper } from './elasticsearch-shipper.js';
 import { createLogContextMixin } from './log-context-mixin.js';
 import { parseLogLevel } from './log-level.js';

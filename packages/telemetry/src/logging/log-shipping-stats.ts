@@ -1,4 +1,4 @@
-import type { LOG_RECORD_OUTCOMES } from '../contract/index.js';
+import type { LOG_RECORD_OUTCOMES } from '@tracseq/contract';
 
 /** Outcome of one log record sent to a log backend (the contract's `outcome` label values). */
 export type LogRecordOutcome = (typeof LOG_RECORD_OUTCOMES)[number];

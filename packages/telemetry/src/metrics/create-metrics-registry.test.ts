@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { ALL_METRICS, METRICS, type MetricDefinition, OMITTED_DEFAULT_METRICS } from '@tracseq/contract';
 import { promtoolCheckMetrics } from '@tracseq/testkit';
 import { describe, expect, it } from 'vitest';
-import { ALL_METRICS, METRICS, type MetricDefinition, OMITTED_DEFAULT_METRICS } from '../contract/index.js';
 import { createMetricsRegistry } from './create-metrics-registry.js';
 
 function firstValue(def: MetricDefinition, index: number): string {

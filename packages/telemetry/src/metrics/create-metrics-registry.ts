@@ -1,3 +1,5 @@
+import type { MetricDefinition } from '@tracseq/contract';
+import { METRICS, type MetricId, OMITTED_DEFAULT_METRICS, SERVICE_LABEL } from '@tracseq/contract';
 import {
   Counter,
   collectDefaultMetrics,
@@ -7,9 +9,6 @@ import {
   type OpenMetricsContentType,
   Registry,
 } from 'prom-client';
-import { SERVICE_LABEL } from '../contract/labels.js';
-import { METRICS, type MetricId, OMITTED_DEFAULT_METRICS } from '../contract/metrics.js';
-import type { MetricDefinition } from '../contract/types.js';
 
 type PromMetricFor<D extends MetricDefinition> = D['type'] extends 'counter'
   ? Counter

@@ -1,0 +1,82 @@
+import type { BreakerKey } from './breaker-name.js';
+
+/** A maintenance window: the breaker is forced open from `start` until `end`. */
+export interface MaintenanceWindow {
+  readonly start: Date;
+  readonly end: Date;
+  readonly reason: string;
+}
+
+/**
+ * A maintenance window of one instrument from the lab settings' top-level `maintenance_windows`
+ * list: every breaker whose key names that instrument (and lab, when given) is forced open
+ * during it, and `tracseq-slo silences` turns it into an Alertmanager silence.
+ */
+export interface InstrumentMaintenanceWindow extends MaintenanceWindow {
+  readonly instrument: string;
+  /** Unset: the instrument in every lab. */
+  readonly lab?: string;
+}
+
+/** The settings of one breaker, all durations in milliseconds. */
+export interface BreakerPolicy {
+  /** Abort the action after this long; `0` disables the timeout. */
+  readonly timeoutMs: number;
+  /** Failure ratio (0..1] over the rolling window above which the breaker opens. */
+  readonly errorThreshold: number;
+  /** Calls needed in the rolling window before the ratio is judged. */
+  readonly volumeThreshold: number;
+  readonly rollingWindowMs: number;
+  /** Time open before half-open trials are allowed. */
+  readonly resetTimeoutMs: number;
+  /** Trial calls admitted while half-open; all must succeed to close. */
+  readonly halfOpenTrials: number;
+  /** Calls in flight at once; more are rejected, not counted as failures. */
+  readonly capacity: number;
+  /** An open breaker fails readiness (never during maintenance). */
+  readonly critical: boolean;
+  /** `false` passes every call straight through (state `disabled`). */
+  readonly enabled: boolean;
+  readonly maintenance: readonly MaintenanceWindow[];
+  /**
+   * A critical breaker open (or half-open) longer than this raises the on-call alert
+   * `TracseqCircuitBreakerStuckOpen`; the default is the roadmap's 5-minute recovery target.
+   */
+  readonly openAlertAfterMs: number;
+}
+
+/** One rule: a key pattern and the settings it overrides. */
+export interface BreakerRule {
+  readonly match: BreakerKey;
+  readonly policy: BreakerPolicy;
+}
+
+/** Validated breaker configuration. */
+export interface BreakerConfig {
+  readonly defaults: BreakerPolicy;
+  readonly rules: readonly BreakerRule[];
+  /** Instrument maintenance windows, applied on top of the matching rule's own windows. */
+  readonly maintenanceWindows: readonly InstrumentMaintenanceWindow[];
+}
+
+/** Defaults when the lab settings give none. */
+export const DEFAULT_BREAKER_POLICY: BreakerPolicy = {
+  timeoutMs: 10_000,
+  errorThreshold: 0.5,
+  volumeThreshold: 10,
+  rollingWindowMs: 10_000,
+  resetTimeoutMs: 30_000,
+  halfOpenTrials: 1,
+  capacity: 100,
+  critical: false,
+  enabled: true,
+  maintenance: [],
+  openAlertAfterMs: 300_000,
+};
+
+/** No rules, no windows: every breaker gets {@link DEFAULT_BREAKER_POLICY}. */
+export const DEFAULT_BREAKER_CONFIG: BreakerConfig = {
+  defaults: DEFAULT_BREAKER_POLICY,
+  rules: [],
+  maintenanceWindows: [],
+};

@@ -1,0 +1,284 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BREAKER_POLICY } from '../breakers/breaker-policy.js';
+import { resolvePolicy } from '../breakers/resolve-policy.js';
+import { MAX_INPUT_BYTES } from '../located/input-limits.js';
+import {
+  LabSettingsError,
+  parseBreakerConfig,
+  parseLabSettings,
+  readLabSettings,
+} from './parse-lab-settings.js';
+
+const EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), '../../../../examples/lab-settings.yaml');
+
+function problemsOf(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(LabSettingsError);
+    return (error as LabSettingsError).problems;
+  }
+  throw new Error('expected a LabSettingsError');
+}
+
+describe('parseLabSettings', () => {
+  it('reads the example lab: zones, allow-lists, windows, breakers', () => {
+    const settings = parseLabSettings(readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
+    expect(settings.lab).toBe('lab-a');
+    expect(settings.storageZones).toEqual([
+      { name: 'freezer_minus_80', temperature: -80, capacity: 1000 },
+      { name: 'freezer_minus_20', temperature: -20, capacity: 2000 },
+    ]);
+    expect(settings.allowLists.storage_zones).toEqual(['freezer_minus_80', 'freezer_minus_20']);
+    expect(settings.allowLists.sample_types).toContain('blood');
+    expect(settings.maintenanceWindows.map((w) => w.instrument)).toEqual(['sequencer-1', 'freezer_minus_20']);
+    expect(settings.breakers.defaults.timeoutMs).toBe(2_000);
+    expect(settings.breakers.rules[0]?.policy).toMatchObject({
+      timeoutMs: 1_000,
+      critical: true,
+      capacity: 200,
+    });
+  });
+
+  it('adds the lab to the labs allow-list and the zone names to storage_zones', () => {
+    const settings = parseLabSettings(
+      'lab: lab-b\nstorage_zones:\n  - { name: f, temperature: -80, capacity: 10 }\n',
+    );
+    expect(settings.allowLists).toEqual({ storage_zones: ['f'], labs: ['lab-b'] });
+  });
+
+  it('trims the trailing slash of URLs so every generator joins them the same way', () => {
+    const settings = parseLabSettings(
+      'lab: lab-a\ngrafana_url: https://grafana.example/\nrunbook_base_url: https://runbooks.example/\n',
+    );
+    expect(settings.grafanaUrl).toBe('https://grafana.example');
+    expect(settings.runbookBaseUrl).toBe('https://runbooks.example');
+  });
+
+  it('names file, line, column, field and fix (was: telemetry "must be a whole number of slots above 0")', () => {
+    expect(
+      problemsOf(() =>
+        parseLabSettings(
+          'lab: lab-a\nstorage_zones:\n  - { name: f, temperature: -80, capacity: 0 }\n',
+          'lab.yaml',
+        ),
+      ),
+    ).toEqual([
+      'lab.yaml:3:44: storage_zones[0].capacity: 0 is not >= 1. Fix: a whole number >= 1, e.g. 1000',
+    ]);
+  });
+
+  it('requires the lab (was: telemetry "lab: must name the lab")', () => {
+    expect(problemsOf(() => parseLabSettings('storage_zones: []\n'))).toEqual([
+      'laboratory_settings:1:1: missing required field "lab". Fix: use letters, digits, ".", "_" or "-", e.g. lab: lab-a',
+    ]);
+  });
+
+  it('refuses a lab name that cannot name files and labels (was: on-call "names generated files")', () => {
+    expect(problemsOf(() => parseLabSettings('lab: "lab a/b"\n', 'l.yaml'))).toEqual([
+      'l.yaml:1:6: lab: "lab a/b" is not valid here. Fix: use letters, digits, ".", "_" or "-", e.g. lab: lab-a',
+    ]);
+  });
+
+  it('checks the zone alert overrides (was: on-call "is not a positive number of °C")', () => {
+    const bad = readFileSync(EXAMPLE, 'utf8').replace(
+      '{ name: freezer_minus_80, temperature: -80, capacity: 1000 }',
+      '{ name: freezer_minus_80, temperature: -80, capacity: 1000, temperature_margin: -3, temperature_for: soon }',
+    );
+    expect(problemsOf(() => parseLabSettings(bad, 'lab.yaml'))).toEqual([
+      'lab.yaml:5:85: storage_zones[0].temperature_margin: -3 is not > 0. Fix: a positive number of °C, e.g. temperature_margin: 5',
+      'lab.yaml:5:106: storage_zones[0].temperature_for: "soon" is not valid here. Fix: a duration such as temperature_for: 10m',
+    ]);
+  });
+
+  it('refuses duplicate zones, bad zone names and non-list allow-lists', () => {
+    expect(
+      problemsOf(() =>
+        parseLabSettings(
+          'lab: a\nstorage_zones:\n  - { name: f, temperature: 1, capacity: 1 }\n  - { name: f, temperature: 1, capacity: 1 }\n',
+        ),
+      ),
+    ).toEqual([
+      'laboratory_settings:4:13: storage_zones[1].name: zone f is listed twice. Fix: give each zone its own name',
+    ]);
+    expect(
+      problemsOf(() =>
+        parseLabSettings('lab: a\nstorage_zones:\n  - { name: Freezer, temperature: 1, capacity: 1 }\n'),
+      ),
+    ).toEqual([
+      'laboratory_settings:3:11: storage_zones[0].name: "Freezer" is not valid here. Fix: lower-case letters, digits and _, e.g. freezer_minus_80',
+    ]);
+    expect(problemsOf(() => parseLabSettings('lab: a\nallow_lists: { labs: lab-a }\n'))).toEqual([
+      'laboratory_settings:2:22: allow_lists.labs: "lab-a" is not an array. Fix: a list of strings, e.g. [blood, saliva]',
+    ]);
+  });
+
+  it('reports a YAML error at its own line, and a duplicate key (reliability row 2)', () => {
+    expect(
+      problemsOf(() =>
+        parseLabSettings('lab: a\nstorage_zones:\n  - { name: f\n\n\nbreakers: [unclosed\n', 'l.yaml'),
+      )[0],
+    ).toMatch(/^l\.yaml:[3-6]:\d+: YAML syntax error/);
+    expect(problemsOf(() => parseLabSettings('lab: a\nlab: b\n', 'l.yaml'))).toEqual([
+      'l.yaml:2:1: YAML syntax error: Map keys must be unique. Fix: keep one of the duplicate keys',
+    ]);
+  });
+
+  it('refuses an input over the size limit before parsing it (reliability row 12)', () => {
+    const huge = `lab: a\n#${'x'.repeat(MAX_INPUT_BYTES)}\n`;
+    expect(problemsOf(() => parseLabSettings(huge, 'big.yaml'))[0]).toMatch(
+      /^big\.yaml:1:1: the file is \d+ bytes, over the 1048576-byte limit/,
+    );
+  });
+
+  it('refuses a YAML alias bomb', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`),
+      'lab: z',
+    ].join('\n');
+    expect(problemsOf(() => parseLabSettings(bomb, 'bomb.yaml'))[0]).toMatch(
+      /bomb\.yaml:1:1: .*(alias|Excessive)/i,
+    );
+  });
+});
+
+describe('breakers section', () => {
+  it('merges rules over defaults over the built-in defaults', () => {
+    const config = parseBreakerConfig({
+      defaults: { timeout: '3s' },
+      rules: [{ match: { instrument: 'lims' }, errorThreshold: 0.25, halfOpenTrials: 2 }],
+    });
+    expect(config.defaults).toEqual({ ...DEFAULT_BREAKER_POLICY, timeoutMs: 3_000 });
+    expect(config.rules[0]?.policy).toMatchObject({
+      timeoutMs: 3_000,
+      errorThreshold: 0.25,
+      halfOpenTrials: 2,
+    });
+  });
+
+  it('reports every problem with its field path and a fix (was: BreakerConfigError lines)', () => {
+    expect(
+      problemsOf(() =>
+        parseBreakerConfig({
+          defaults: { timeout: 'ten seconds', errorThreshold: 50 },
+          rules: [
+            { match: { lab: 'lab-a', room: 'b' }, halfOpenTrials: 0 },
+            { resetTimeout: '1m' },
+            {
+              match: { instrument: 'seq' },
+              maintenance: [{ window: '2026-11-25T12:00:00Z/2026-11-25T10:00:00Z' }],
+            },
+            { match: {}, timeout: 'soon' },
+          ],
+          extra: true,
+        }),
+      ),
+    ).toEqual([
+      'laboratory_settings: breakers.extra: unknown field "extra". Fix: remove it or correct the spelling; allowed here: defaults, rules',
+      'laboratory_settings: breakers.defaults.timeout: "ten seconds" is not valid here. Fix: use e.g. 500ms, 10s, 5m, 1h30m',
+      'laboratory_settings: breakers.defaults.errorThreshold: 50 is not <= 1. Fix: a ratio in (0, 1], e.g. 0.5 for 50 %',
+      'laboratory_settings: breakers.rules[0].match.room: unknown field "room". Fix: remove it or correct the spelling; allowed here: lab, instrument, operation',
+      'laboratory_settings: breakers.rules[0].halfOpenTrials: 0 is not >= 1. Fix: a whole number >= 1, e.g. 1',
+      'laboratory_settings: breakers.rules[1]: missing required field "match". Fix: add match: {lab, instrument, operation} (any of them, no "/")',
+      'laboratory_settings: breakers.rules[3].match: must not be empty. Fix: add match: {lab, instrument, operation} (any of them, no "/")',
+      'laboratory_settings: breakers.rules[3].timeout: "soon" is not valid here. Fix: use e.g. 500ms, 10s, 5m, 1h30m',
+    ]);
+  });
+
+  it('locates breaker problems in the file (was: "laboratory_settings: breakers.defaults.capacity")', () => {
+    expect(problemsOf(() => parseLabSettings('lab: a\nbreakers:\n  defaults: { capacity: -1 }\n'))).toEqual([
+      'laboratory_settings:3:25: breakers.defaults.capacity: -1 is not >= 1. Fix: a whole number >= 1, e.g. 100',
+    ]);
+  });
+});
+
+describe('maintenance windows (reliability row 7)', () => {
+  const yaml = `
+lab: lab-a
+maintenance_windows:
+  - { instrument: sequencer-1, window: 2026-12-01T06:00:00Z/2026-12-01T10:00:00Z, reason: calibration }
+  - { instrument: freezer_minus_20, lab: lab-b, window: 2026-12-02T06:00:00Z/2026-12-02T07:00:00Z }
+breakers:
+  rules:
+    - match: { instrument: sequencer-1 }
+      critical: true
+      openAlertAfter: 2m
+      maintenance:
+        - { window: 2026-11-01T00:00:00Z/2026-11-01T01:00:00Z, reason: own window }
+`;
+
+  it('adds the instrument windows to every breaker of that instrument, on top of the rule', () => {
+    const config = parseLabSettings(yaml).breakers;
+    const policy = resolvePolicy(config, { lab: 'lab-a', instrument: 'sequencer-1', operation: 'schedule' });
+    expect(policy.openAlertAfterMs).toBe(120_000);
+    expect(policy.maintenance.map((w) => w.reason)).toEqual(['own window', 'calibration']);
+    expect(resolvePolicy(config, { lab: 'lab-a', instrument: 'freezer_minus_20' }).maintenance).toEqual([]);
+    expect(resolvePolicy(config, { lab: 'lab-b', instrument: 'freezer_minus_20' }).maintenance).toHaveLength(
+      1,
+    );
+    expect(resolvePolicy(config, { instrument: 'lims' })).toBe(config.defaults);
+  });
+
+  it('names the field and the fix for every bad entry', () => {
+    expect(
+      problemsOf(() =>
+        readLabSettings({
+          lab: 'a',
+          maintenance_windows: [
+            { instrument: 'a/b', window: '2026-12-01T06:00:00Z/2026-12-01T10:00:00Z' },
+            { instrument: 'sequencer-1', window: '2026-12-01T10:00:00Z/2026-12-01T06:00:00Z' },
+            { instrument: 'sequencer-1', window: '2026-12-01T06:00:00Z/2026-12-01T10:00:00Z', when: 'now' },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'laboratory_settings: maintenance_windows[0].instrument: "a/b" is not valid here. Fix: name the instrument without "/", e.g. sequencer-1',
+      'laboratory_settings: maintenance_windows[2].when: unknown field "when". Fix: remove it or correct the spelling; allowed here: instrument, lab, window, reason',
+    ]);
+    expect(
+      problemsOf(() =>
+        readLabSettings({
+          lab: 'a',
+          maintenance_windows: [
+            { instrument: 'sequencer-1', window: '2026-12-01T10:00:00Z/2026-12-01T06:00:00Z' },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'laboratory_settings: maintenance_windows[0].window: "2026-12-01T10:00:00Z/2026-12-01T06:00:00Z" ends before it starts. Fix: e.g. 2026-11-25T08:00:00Z/2026-11-25T12:00:00Z (RFC 3339, zone required, start before end)',
+    ]);
+    expect(problemsOf(() => readLabSettings({ lab: 'a', maintenance_windows: {} }))).toEqual([
+      'laboratory_settings: maintenance_windows: {} is not an array. Fix: write array here',
+    ]);
+  });
+
+  const windowOf = (text: string) =>
+    readLabSettings({ lab: 'a', maintenance_windows: [{ instrument: 'i', window: text }] })
+      .maintenanceWindows[0];
+
+  it.each([
+    ['no zone: host-local time would differ per machine', '2026-12-01T06:00:00/2026-12-01T10:00:00Z'],
+    ['an impossible date that Date would roll over', '2026-02-30T06:00:00Z/2026-03-01T10:00:00Z'],
+    ['bare numbers', '0/1'],
+    ['prose', 'December 1, 2026/December 2, 2026'],
+    ['a leap second that is not at the end of a UTC day', '2026-12-01T12:30:60Z/2026-12-01T13:00:00Z'],
+    ['a date without a time', '2026-12-01/2026-12-02'],
+  ])('refuses %s', (_why, text) => {
+    expect(() => windowOf(text)).toThrow(LabSettingsError);
+  });
+
+  it('reads offsets as instants, the same under any TZ', () => {
+    const window = windowOf('2026-12-01T15:00:00+09:00/2026-12-01T19:00:00+09:00');
+    expect(window?.start.toISOString()).toBe('2026-12-01T06:00:00.000Z');
+    expect(window?.end.toISOString()).toBe('2026-12-01T10:00:00.000Z');
+  });
+
+  it('accepts a valid leap second as the instant after it', () => {
+    const window = windowOf('2016-12-31T23:59:60Z/2017-01-01T01:00:00Z');
+    expect(window?.start.toISOString()).toBe('2017-01-01T00:00:00.000Z');
+  });
+});

@@ -1,0 +1,229 @@
+import * as Ajv2020Module from 'ajv/dist/2020.js';
+import type { BreakerKey } from '../breakers/breaker-name.js';
+import {
+  type BreakerConfig,
+  type BreakerPolicy,
+  DEFAULT_BREAKER_CONFIG,
+  DEFAULT_BREAKER_POLICY,
+  type InstrumentMaintenanceWindow,
+  type MaintenanceWindow,
+} from '../breakers/breaker-policy.js';
+import { parseDurationMs } from '../duration.js';
+import { parseYamlDocument } from '../located/parse-yaml-document.js';
+import { schemaProblems } from '../located/schema-problems.js';
+import type { SourceMap } from '../located/source-map.js';
+import { formatSpecPath, type SpecError, type SpecPath, SpecValidationError } from '../located/spec-error.js';
+import type { LabSettings, StorageZone } from './lab-settings.js';
+import { LAB_SETTINGS_SCHEMA } from './lab-settings-schema.js';
+import { parseRfc3339Interval } from './rfc3339.js';
+
+// ajv is CommonJS; under NodeNext its class is the module's named export.
+const Ajv2020 = Ajv2020Module.Ajv2020;
+const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
+const validate = ajv.compile(LAB_SETTINGS_SCHEMA);
+
+/** Source name used when the settings come from no file. */
+export const DEFAULT_LAB_SETTINGS_SOURCE = 'laboratory_settings';
+
+/** Settings used when none are configured: one lab, no zones, empty allow-lists, default breakers. */
+export const DEFAULT_LAB_SETTINGS: LabSettings = {
+  source: DEFAULT_LAB_SETTINGS_SOURCE,
+  lab: 'default',
+  storageZones: [],
+  allowLists: { storage_zones: [], labs: ['default'] },
+  maintenanceWindows: [],
+  breakers: DEFAULT_BREAKER_CONFIG,
+};
+
+/**
+ * Invalid lab settings: every problem, one per line as `FILE:LINE:COL: path: problem. Fix: hint`
+ * (no position when the settings came from data rather than a file).
+ */
+export class LabSettingsError extends SpecValidationError {
+  /** Each problem as its formatted line. */
+  readonly problems: readonly string[];
+  constructor(errors: readonly SpecError[]) {
+    super(errors);
+    this.name = 'LabSettingsError';
+    this.problems = this.message.split('\n');
+  }
+}
+
+type Raw = Record<string, unknown>;
+type Locate = (path: SpecPath, atKey?: boolean) => { line: number; column: number };
+
+class Problems {
+  readonly errors: SpecError[] = [];
+  constructor(
+    private readonly file: string,
+    private readonly locate: Locate,
+  ) {}
+  add(path: SpecPath, message: string, hint: string, atKey = false): void {
+    const { line, column } = this.locate(path, atKey);
+    this.errors.push({ file: this.file, line, column, path: formatSpecPath(path), message, hint });
+  }
+}
+
+function interval(
+  text: string,
+  reason: unknown,
+  at: SpecPath,
+  problems: Problems,
+): MaintenanceWindow | undefined {
+  const parsed = parseRfc3339Interval(text);
+  if ('problem' in parsed) {
+    problems.add(
+      at,
+      `${JSON.stringify(text)} ${parsed.problem}`,
+      'e.g. 2026-11-25T08:00:00Z/2026-11-25T12:00:00Z (RFC 3339, zone required, start before end)',
+    );
+    return undefined;
+  }
+  return { ...parsed, reason: typeof reason === 'string' ? reason : '' };
+}
+
+function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems): BreakerPolicy {
+  const ms = (key: string, fallback: number) =>
+    raw[key] === undefined ? fallback : parseDurationMs(raw[key] as string | number);
+  const pick = <T>(key: string, fallback: T) => (raw[key] === undefined ? fallback : (raw[key] as T));
+  const maintenance =
+    raw.maintenance === undefined
+      ? base.maintenance
+      : (raw.maintenance as Raw[]).flatMap((entry, i) => {
+          const window = interval(
+            entry.window as string,
+            entry.reason,
+            [...at, 'maintenance', i, 'window'],
+            problems,
+          );
+          return window ? [window] : [];
+        });
+  return {
+    timeoutMs: ms('timeout', base.timeoutMs),
+    errorThreshold: pick('errorThreshold', base.errorThreshold),
+    volumeThreshold: pick('volumeThreshold', base.volumeThreshold),
+    rollingWindowMs: ms('rollingWindow', base.rollingWindowMs),
+    resetTimeoutMs: ms('resetTimeout', base.resetTimeoutMs),
+    halfOpenTrials: pick('halfOpenTrials', base.halfOpenTrials),
+    capacity: pick('capacity', base.capacity),
+    critical: pick('critical', base.critical),
+    enabled: pick('enabled', base.enabled),
+    maintenance,
+    openAlertAfterMs: ms('openAlertAfter', base.openAlertAfterMs),
+  };
+}
+
+function typed(doc: Raw, source: string, problems: Problems): LabSettings {
+  const lab = doc.lab as string;
+  const zones = ((doc.storage_zones as Raw[] | undefined) ?? []).map((zone, i): StorageZone => {
+    if ((doc.storage_zones as Raw[]).findIndex((z) => z.name === zone.name) !== i) {
+      problems.add(
+        ['storage_zones', i, 'name'],
+        `zone ${String(zone.name)} is listed twice`,
+        'give each zone its own name',
+      );
+    }
+    return {
+      name: zone.name as string,
+      temperature: zone.temperature as number,
+      capacity: zone.capacity as number,
+      ...(zone.temperature_margin === undefined
+        ? {}
+        : { temperatureMargin: zone.temperature_margin as number }),
+      ...(zone.temperature_for === undefined ? {} : { temperatureFor: zone.temperature_for as string }),
+    };
+  });
+  const allowLists: Record<string, readonly string[]> = {
+    ...((doc.allow_lists as Raw | undefined) ?? {}),
+  } as Record<string, readonly string[]>;
+  allowLists.storage_zones = zones.map((z) => z.name);
+  if (!allowLists.labs) allowLists.labs = [lab];
+  const maintenanceWindows = ((doc.maintenance_windows as Raw[] | undefined) ?? []).flatMap(
+    (entry, i): InstrumentMaintenanceWindow[] => {
+      const window = interval(
+        entry.window as string,
+        entry.reason,
+        ['maintenance_windows', i, 'window'],
+        problems,
+      );
+      if (!window) return [];
+      const instrument = entry.instrument as string;
+      return [{ ...window, instrument, ...(entry.lab === undefined ? {} : { lab: entry.lab as string }) }];
+    },
+  );
+  const breakersRaw = (doc.breakers as Raw | undefined) ?? {};
+  const defaults =
+    breakersRaw.defaults === undefined
+      ? DEFAULT_BREAKER_POLICY
+      : policy(breakersRaw.defaults as Raw, DEFAULT_BREAKER_POLICY, ['breakers', 'defaults'], problems);
+  const rules = ((breakersRaw.rules as Raw[] | undefined) ?? []).map((rule, i) => ({
+    match: rule.match as BreakerKey,
+    policy: policy(rule, defaults, ['breakers', 'rules', i], problems),
+  }));
+  const trimSlash = (url: unknown) => (url as string).replace(/\/+$/, '');
+  return {
+    source,
+    lab,
+    storageZones: zones,
+    allowLists,
+    maintenanceWindows,
+    breakers: { defaults, rules, maintenanceWindows },
+    ...(doc.grafana_url === undefined ? {} : { grafanaUrl: trimSlash(doc.grafana_url) }),
+    ...(doc.runbook_base_url === undefined ? {} : { runbookBaseUrl: trimSlash(doc.runbook_base_url) }),
+    ...(doc.dashboard_uid_prefix === undefined
+      ? {}
+      : { dashboardUidPrefix: doc.dashboard_uid_prefix as string }),
+  };
+}
+
+function check(data: unknown, source: string, locate: Locate): LabSettings {
+  const problems = new Problems(source, locate);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    problems.add(
+      [],
+      'the lab settings must be a mapping',
+      'start with lab: <name>, then storage_zones, allow_lists, breakers',
+    );
+    throw new LabSettingsError(problems.errors);
+  }
+  if (!validate(data)) {
+    for (const p of schemaProblems(validate.errors ?? [])) problems.add(p.path, p.message, p.hint, p.atKey);
+    throw new LabSettingsError(problems.errors);
+  }
+  const settings = typed(data as unknown as Raw, source, problems);
+  if (problems.errors.length > 0) throw new LabSettingsError(problems.errors);
+  return settings;
+}
+
+const NO_POSITION: Locate = () => ({ line: 0, column: 0 });
+
+/**
+ * Parses and validates the lab settings YAML: the one parser every package reads them through.
+ * Throws {@link LabSettingsError} listing every problem with file, line, column, field and fix.
+ */
+export function parseLabSettings(text: string, source: string = DEFAULT_LAB_SETTINGS_SOURCE): LabSettings {
+  const parsed = parseYamlDocument(text, source);
+  if ('errors' in parsed) throw new LabSettingsError(parsed.errors);
+  const { map } = parsed as { map: SourceMap };
+  return check(parsed.data, source, (path, atKey) => map.locate(path, atKey));
+}
+
+/**
+ * Validates lab settings given as data (e.g. built in code or read from JSON); errors name the
+ * field but no line.
+ */
+export function readLabSettings(data: unknown, source: string = DEFAULT_LAB_SETTINGS_SOURCE): LabSettings {
+  return check(data, source, NO_POSITION);
+}
+
+/**
+ * Validates a `breakers` section given as data (`{defaults, rules}`), as a service configuring
+ * breakers in code passes it; `maintenance_windows` may be given beside it.
+ */
+export function parseBreakerConfig(breakers: unknown, maintenanceWindows?: unknown): BreakerConfig {
+  return readLabSettings({
+    lab: 'default',
+    ...(breakers === undefined ? {} : { breakers }),
+    ...(maintenanceWindows === undefined ? {} : { maintenance_windows: maintenanceWindows }),
+  }).breakers;
+}

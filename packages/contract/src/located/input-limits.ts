@@ -1,0 +1,13 @@
+/**
+ * Largest spec or settings document the toolkit reads (1 MiB). A real lab's settings or a
+ * service's SLO specs are a few kilobytes; past this, YAML parsing takes seconds and hundreds
+ * of megabytes, so the input is refused with a clear error instead.
+ */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+
+/** The error text for an input over {@link MAX_INPUT_BYTES}, or `undefined` when it fits. */
+export function inputTooLarge(text: string): string | undefined {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= MAX_INPUT_BYTES) return undefined;
+  return `is ${bytes} bytes, over the ${MAX_INPUT_BYTES}-byte limit of a spec or settings file`;
+}
