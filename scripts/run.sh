@@ -11,7 +11,12 @@ echo "[run] node $(node -v), task: $task" >&2
 case "$task" in
   # One task at a time: the suites start real servers and load them; two cores shared by
   # several suites at once turns timing-sensitive integration tests into flakes.
-  test) exec npx turbo run build typecheck lint test --concurrency=1 --output-logs=new-only "$@" ;;
+  test)
+    # The dependency graph is checked on built packages (imports resolve through their exports).
+    npx turbo run build --output-logs=errors-only
+    npm run --silent lint:deps
+    exec npx turbo run build typecheck lint test --concurrency=1 --output-logs=new-only "$@"
+    ;;
   generate)
     npx turbo run generate --output-logs=errors-only "$@"
     exec node scripts/generate-deploy.mjs

@@ -24,7 +24,7 @@ import {
   waitFor,
 } from '@tracseq/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoadOptions, type LoadStats, runLoad, setFault } from '../../load/src/load.ts';
+import { type LoadOptions, type LoadStats, runLoad, setFault } from '@tracseq/example-load';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = join(ROOT, 'packages/slo/dist/cli/main.js');

@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseLabSettings } from '@tracseq/contract';
 import {
   type AlertmanagerHandle,
   getFreePort,
@@ -12,9 +11,10 @@ import {
   waitFor,
 } from '@tracseq/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertmanagerApiError, applySilences } from './alertmanager-silences.js';
+import { buildSilences } from './build-silences.js';
+import { labAlertInputs } from './lab-alert-inputs.js';
 import { loopbackAlertmanagerConfigYaml } from './loopback-alertmanager-config.js';
-
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 
 interface AmAlert {
   labels: Record<string, string>;
@@ -104,31 +104,24 @@ describe('operational alerts in a real Alertmanager', () => {
     expect(warning?.status.inhibitedBy.length).toBe(1);
   });
 
-  it('tracseq-slo silences prints and creates one silence per current window, once', async () => {
-    const at = new Date(now).toISOString();
-    const printed = spawnSync(process.execPath, [CLI, 'silences', labSettings, '--at', at], {
-      encoding: 'utf8',
-    });
-    expect(printed.status, printed.stderr).toBe(0);
-    const silences = JSON.parse(printed.stdout) as {
-      matchers: { name: string; value: string }[];
-      comment: string;
-    }[];
+  const silencesNow = () =>
+    buildSilences(
+      labAlertInputs(parseLabSettings(readFileSync(labSettings, 'utf8'), labSettings)),
+      new Date(now),
+    );
+
+  it('builds and creates one silence per current window, once', async () => {
+    const silences = silencesNow();
     expect(silences.map((s) => s.matchers.map((m) => `${m.name}=${m.value}`).join(','))).toEqual([
       'instrument=freezer_minus_20',
       'instrument=sequencer-1,lab=lab-a',
     ]);
     expect(silences[0]?.comment).toBe(`Maintenance of freezer_minus_20: defrost (${labSettings})`);
 
-    const args = [CLI, 'silences', labSettings, '--at', at, '--alertmanager-url', alertmanager.url, '--json'];
-    const first = spawnSync(process.execPath, args, { encoding: 'utf8' });
-    expect(first.status, first.stderr).toBe(0);
-    const second = spawnSync(process.execPath, args, { encoding: 'utf8' });
-    expect(second.status, second.stderr).toBe(0);
-    const created = (run: typeof first) =>
-      (JSON.parse(run.stdout) as { created: boolean }[]).map((s) => s.created);
-    expect(created(first)).toEqual([true, true]);
-    expect(created(second)).toEqual([false, false]);
+    const first = await applySilences(alertmanager.url, silencesNow());
+    const second = await applySilences(alertmanager.url, silencesNow());
+    expect(first.map((s) => s.created)).toEqual([true, true]);
+    expect(second.map((s) => s.created)).toEqual([false, false]);
     const stored = (await (await fetch(`${alertmanager.url}/api/v2/silences`)).json()) as {
       status: { state: string };
     }[];
@@ -168,10 +161,8 @@ describe('operational alerts in a real Alertmanager', () => {
   it('names the Alertmanager URL when it cannot be reached', async () => {
     // A port that was free a moment ago: nothing listens there.
     const url = `http://127.0.0.1:${await getFreePort()}`;
-    const run = spawnSync(process.execPath, [CLI, 'silences', labSettings, '--alertmanager-url', url], {
-      encoding: 'utf8',
-    });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`cannot reach Alertmanager at ${url}/api/v2/silences`);
+    const failure = await applySilences(url, silencesNow()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AlertmanagerApiError);
+    expect((failure as Error).message).toContain(`cannot reach Alertmanager at ${url}/api/v2/silences`);
   });
 });

@@ -9,7 +9,7 @@ import { generateOperationalOutputs } from './generate-operational-outputs.js';
 import { readLabAlertInputs } from './lab-alert-inputs.js';
 import { DEFAULT_OPERATIONAL_OPTIONS, resolveOperationalOptions } from './operational-options.js';
 
-const EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), '../../../../examples/lab-settings.yaml');
+const EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), '../../../examples/lab-settings.yaml');
 
 function writeAll(dir: string, files: ReadonlyMap<string, string>): void {
   for (const [path, content] of files) {

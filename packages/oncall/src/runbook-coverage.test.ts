@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { DEFAULT_OPERATIONAL_OPTIONS } from './operational-options.js';
 import { type AlertRunbookLink, findRunbookGaps } from './runbook-coverage.js';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BASE = DEFAULT_OPERATIONAL_OPTIONS.runbookBaseUrl;
 
 function repoLinks(): AlertRunbookLink[] {

@@ -109,7 +109,7 @@ describe('parseLabSettings', () => {
         parseLabSettings('lab: a\nstorage_zones:\n  - { name: Freezer, temperature: 1, capacity: 1 }\n'),
       ),
     ).toEqual([
-      'laboratory_settings:3:11: storage_zones[0].name: "Freezer" is not valid here. Fix: lower-case letters, digits and _, e.g. freezer_minus_80',
+      'laboratory_settings:3:13: storage_zones[0].name: "Freezer" is not valid here. Fix: lower-case letters, digits and _, e.g. freezer_minus_80',
     ]);
     expect(problemsOf(() => parseLabSettings('lab: a\nallow_lists: { labs: lab-a }\n'))).toEqual([
       'laboratory_settings:2:22: allow_lists.labs: "lab-a" is not an array. Fix: a list of strings, e.g. [blood, saliva]',

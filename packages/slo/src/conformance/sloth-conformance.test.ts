@@ -145,10 +145,11 @@ function outputOf(result: { stdout: string; stderr: string }): string {
 }
 
 if (!existsSync(SPECS_DIR)) {
+  // Absent data never passes: the suite shows as skipped, naming why; under CI=true it fails.
+  const reason = `Sloth conformance data not found at ${SPECS_DIR}: set TRACSEQ_CONFORMANCE_DIR to the conformance directory`;
   describe('Sloth conformance', () => {
-    it('did not run: conformance data is absent', () => {
-      console.warn(`conformance data not found at ${SPECS_DIR} (set TRACSEQ_CONFORMANCE_DIR): suite not run`);
-      expect(existsSync(SPECS_DIR)).toBe(false);
+    it.skipIf(process.env.CI !== 'true')(reason, () => {
+      expect.fail(reason);
     });
   });
 } else {

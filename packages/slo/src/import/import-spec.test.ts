@@ -45,10 +45,10 @@ spec:
   });
 
   const files = existsSync(OPENSLO) ? readdirSync(OPENSLO).filter((f) => f.endsWith('.yaml')) : [];
-  it('has the OpenSLO conformance examples to read (TRACSEQ_CONFORMANCE_DIR)', () => {
-    if (files.length === 0)
-      console.warn(`OpenSLO conformance examples not found in ${OPENSLO}: those cases did not run`);
-    expect(files.length === 0 ? existsSync(OPENSLO) : true).toBe(files.length > 0);
+  // Absent data never passes: the case shows as skipped, naming why; under CI=true it fails.
+  const absent = `OpenSLO conformance examples not found in ${OPENSLO}: set TRACSEQ_CONFORMANCE_DIR to the conformance directory`;
+  it.skipIf(files.length > 0 || process.env.CI !== 'true')(absent, () => {
+    expect.fail(absent);
   });
 
   it.each(files)('rejects unsupported constructs in %s with located errors, without crashing', (file) => {
