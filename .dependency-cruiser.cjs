@@ -33,7 +33,8 @@ module.exports = {
     },
     {
       name: 'generators-load-no-runtime',
-      comment: 'slo, oncall and dashboards must not load OpenTelemetry, pino, opossum, prom-client or Express',
+      comment:
+        'slo, oncall and dashboards must not load OpenTelemetry, pino, opossum, prom-client or Express',
       severity: 'error',
       from: { path: '^packages/(slo|oncall|dashboards)/src/', pathNot: TEST },
       to: { path: RUNTIME_LIBS },

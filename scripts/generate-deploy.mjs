@@ -5,7 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { LabSettingsError, parseLabSettings } from '@tracseq/contract';
+import { stringify } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const header = (source) =>
@@ -23,7 +24,14 @@ const SERVICES = [
   { name: 'storage-service', port: 3002, env: {} },
 ];
 const settingsText = readFileSync(join(root, 'examples/lab-settings.yaml'), 'utf8');
-parse(settingsText); // fail on invalid YAML before writing anything
+// Validate through the contract's one parser before writing anything.
+try {
+  parseLabSettings(settingsText, 'examples/lab-settings.yaml');
+} catch (error) {
+  if (!(error instanceof LabSettingsError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
 
 const labels = (name) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'tracseq' });
 const configMap = {

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type LoadOptions, type LoadStats, runLoad, setFault } from '@tracseq/example-load';
 import { buildAlertmanagerConfig } from '@tracseq/oncall';
 import {
   type AlertmanagerHandle,
@@ -24,7 +25,6 @@ import {
   waitFor,
 } from '@tracseq/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoadOptions, type LoadStats, runLoad, setFault } from '@tracseq/example-load';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = join(ROOT, 'packages/slo/dist/cli/main.js');

@@ -94,7 +94,7 @@ export async function startTelemetryWith(
     sampler: { name: config.sampler, ...(config.samplerArg !== undefined ? { arg: config.samplerArg } : {}) },
     disabled: config.disabled || (config.tracesExporter === 'none' && !internals.spanExporter),
     ...(internals.spanExporter ? { exporter: internals.spanExporter } : {}),
-    onSpansDropped: (count: number) => metrics.spansDropped.inc(count),
+    onSpansDropped: (count: number) => metrics.spansDropped.inc({ reason: 'queue_full' }, count),
     registerGlobal: internals.registerGlobal ?? true,
   });
   const logging = createLogger({

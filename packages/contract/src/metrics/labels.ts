@@ -42,6 +42,15 @@ export const WORKFLOW_STEP_OUTCOMES = ['success', 'failure', 'compensated'] as c
 export const LOG_RECORD_OUTCOMES = ['shipped', 'dropped', 'failed'] as const;
 
 /**
+ * Why spans never reached the collector: the export queue was full, the collector refused them
+ * or could not be reached (after retries), or the process shut down before they were sent.
+ */
+export const SPAN_DROP_REASONS = ['queue_full', 'export_failed', 'shutdown'] as const;
+
+/** A reason of {@link SPAN_DROP_REASONS}. */
+export type SpanDropReason = (typeof SPAN_DROP_REASONS)[number];
+
+/**
  * Why a request was left out of the HTTP SLIs (see `excludeFromSlis`): fixed by the contract so
  * `reason` stays bounded.
  */

@@ -11,6 +11,7 @@ import {
   labLabel,
   SAMPLE_OUTCOMES,
   SLI_EXCLUSION_REASONS,
+  SPAN_DROP_REASONS,
   sampleTypeLabel,
   stepLabel,
   tenantLabel,
@@ -194,8 +195,8 @@ export const METRICS = {
   spansDropped: {
     name: 'tracseq_telemetry_spans_dropped_total',
     type: 'counter',
-    help: 'Spans dropped because the export queue was full.',
-    labels: [],
+    help: 'Spans that never reached the collector, by why.',
+    labels: [{ name: 'reason', description: 'Why the spans were lost', values: SPAN_DROP_REASONS }],
   },
   seriesDropped: {
     name: 'tracseq_telemetry_series_dropped_total',

@@ -302,11 +302,16 @@ export const runtime: DashboardModule = ({ config }) => {
             id: 17,
             kind: 'timeseries',
             title: 'Spans dropped',
-            description: `Spans per second dropped because the export queue was full (rate of ${SPANS_DROPPED.name}): the trace collector is down or too slow, so traces of these requests are incomplete. Above 0 fires TracseqTelemetrySpansDropped; requests themselves are not affected.`,
+            description: `Spans per second that never reached the collector, by reason (rate of ${SPANS_DROPPED.name}): queue_full = the export queue overflowed, export_failed = the collector refused them or could not be reached after retries, shutdown = the process stopped first. Traces of these requests are incomplete. Above 0 fires TracseqTelemetrySpansDropped; requests themselves are not affected.`,
             unit: 'cps',
             width: 8,
             min: 0,
-            queries: [{ expr: sumBy(by, rate(scoped(seriesOf(SPANS_DROPPED)))), legend }],
+            queries: [
+              {
+                expr: sumBy([...by, 'reason'], rate(scoped(seriesOf(SPANS_DROPPED)))),
+                legend: `${legend} {{reason}}`,
+              },
+            ],
           },
           {
             id: 18,
