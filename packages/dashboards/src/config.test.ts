@@ -24,7 +24,6 @@ describe('resolveDashboardsConfig', () => {
     ['uidPrefix', { uidPrefix: '' }],
     ['provisioning.folder', { provisioning: { folder: '' } }],
     ['links[0].url', { links: [{ title: 'x' }] }],
-    ['storageZones[0].capacity', { storageZones: [{ name: 'z', temperature: -80 }] }],
     ['slos[0].service', { slos: [{ slos: [] }] }],
   ])('throws naming a missing required field: %s', (field, input) => {
     let error: unknown;
@@ -36,6 +35,25 @@ describe('resolveDashboardsConfig', () => {
     expect(error).toBeInstanceOf(DashboardsConfigError);
     expect((error as DashboardsConfigError).field).toBe(field);
     expect((error as Error).message).toContain(`${field}: is required`);
+  });
+
+  it('draws the latency and turnaround targets the SLOs defend unless the config gives them', () => {
+    const slos = [
+      {
+        version: 'tracseq.slo/v1',
+        service: 's',
+        slos: [
+          { name: 'lat', objective: 99, sli: { preset: 'http-latency', thresholdSeconds: 0.25 } },
+          { name: 'tat', objective: 95, sli: { preset: 'sample-turnaround', thresholdSeconds: 3600 } },
+        ],
+      },
+    ];
+    const derived = resolveDashboardsConfig({ slos } as never);
+    expect(derived.latencyTargetSeconds).toBe(0.25);
+    expect(derived.turnaroundTargetSeconds).toBe(3600);
+    expect(resolveDashboardsConfig({ slos, latencyTargetSeconds: 0.5 } as never).latencyTargetSeconds).toBe(
+      0.5,
+    );
   });
 
   it('rejects invalid values with the field and what is allowed', () => {

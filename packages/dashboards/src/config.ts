@@ -1,6 +1,7 @@
 import type { StorageZone } from '@tracseq/contract';
-import { METRICS } from '@tracseq/contract';
+import { DEFAULT_GRAFANA_URL, DEFAULT_RUNBOOK_BASE_URL, METRICS } from '@tracseq/contract';
 import type { SloSpecFile } from '@tracseq/slo';
+import { presetThreshold } from './targets-from-slos.js';
 
 /** The Prometheus data source the dashboards query and the provisioning file declares. */
 export interface DatasourceConfig {
@@ -58,7 +59,7 @@ export interface DashboardsConfig {
   readonly uidPrefix: string;
   /** SLO spec files as `loadSpecs` of `@tracseq/slo` returns them; drive the burn-rate windows. */
   readonly slos: readonly SloSpecFile[];
-  /** Storage zones from the lab settings; give the target temperature per zone. */
+  /** Storage zones from the lab settings (`parseLabSettings` of `@tracseq/contract` validated them). */
   readonly storageZones: readonly StorageZone[];
   /** Extra links on every dashboard, after the links to the other TracSeq dashboards. */
   readonly links: readonly DashboardLinkConfig[];
@@ -66,9 +67,15 @@ export interface DashboardsConfig {
   readonly runbookBaseUrl: string;
   /** Base URL of Grafana, for the absolute links alerts carry (see `sloDashboardUrl`). */
   readonly grafanaUrl: string;
-  /** Latency target drawn on the latency panels; must be a bucket boundary of the HTTP histogram. */
+  /**
+   * Latency target drawn on the latency panels; must be a bucket boundary of the HTTP histogram.
+   * Unset, it is the `thresholdSeconds` of the SLOs' `http-latency` preset (when they agree).
+   */
   readonly latencyTargetSeconds: number;
-  /** Turnaround target; must be a bucket boundary of the sample-processing histogram. */
+  /**
+   * Turnaround target; must be a bucket boundary of the sample-processing histogram. Unset, it is
+   * the `thresholdSeconds` of the SLOs' `sample-turnaround` preset (when they agree).
+   */
   readonly turnaroundTargetSeconds: number;
   readonly provisioning: ProvisioningConfig;
 }
@@ -95,8 +102,8 @@ export const DEFAULT_DASHBOARDS_CONFIG: DashboardsConfig = {
   slos: [],
   storageZones: [],
   links: [],
-  runbookBaseUrl: 'https://runbooks.tracseq.dev',
-  grafanaUrl: 'http://localhost:3000',
+  runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
+  grafanaUrl: DEFAULT_GRAFANA_URL,
   latencyTargetSeconds: 0.1,
   turnaroundTargetSeconds: 14_400,
   provisioning: {
@@ -214,17 +221,7 @@ export function resolveDashboardsConfig(input: DashboardsConfigInput = {}): Dash
     requireArray(file.slos, `slos[${i}].slos`);
     return file as unknown as SloSpecFile;
   });
-  const storageZones = requireArray(merged.storageZones, 'storageZones').map((z, i) => {
-    const zone = requireObject(z, `storageZones[${i}]`);
-    const name = requireString(zone.name, `storageZones[${i}].name`, 'the zone name');
-    if (typeof zone.temperature !== 'number') {
-      throw new DashboardsConfigError(`storageZones[${i}].temperature`, 'is required (target °C)');
-    }
-    if (typeof zone.capacity !== 'number') {
-      throw new DashboardsConfigError(`storageZones[${i}].capacity`, 'is required (slots)');
-    }
-    return { name, temperature: zone.temperature, capacity: zone.capacity };
-  });
+  const storageZones = requireArray(merged.storageZones, 'storageZones') as DashboardsConfig['storageZones'];
   const links = requireArray(merged.links, 'links').map((l, i) => {
     const link = requireObject(l, `links[${i}]`);
     return {
@@ -252,13 +249,15 @@ export function resolveDashboardsConfig(input: DashboardsConfigInput = {}): Dash
     runbookBaseUrl: requireUrl(merged.runbookBaseUrl, 'runbookBaseUrl', 'base URL of the runbooks'),
     grafanaUrl: requireUrl(merged.grafanaUrl, 'grafanaUrl', 'base URL of Grafana'),
     latencyTargetSeconds: requireBucket(
-      merged.latencyTargetSeconds,
+      input.latencyTargetSeconds ?? presetThreshold(slos, 'http-latency') ?? merged.latencyTargetSeconds,
       'latencyTargetSeconds',
       METRICS.httpServerRequestDuration.buckets,
       METRICS.httpServerRequestDuration.name,
     ),
     turnaroundTargetSeconds: requireBucket(
-      merged.turnaroundTargetSeconds,
+      input.turnaroundTargetSeconds ??
+        presetThreshold(slos, 'sample-turnaround') ??
+        merged.turnaroundTargetSeconds,
       'turnaroundTargetSeconds',
       METRICS.sampleProcessingDuration.buckets,
       METRICS.sampleProcessingDuration.name,

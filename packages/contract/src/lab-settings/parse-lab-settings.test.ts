@@ -71,6 +71,14 @@ describe('parseLabSettings', () => {
     ]);
   });
 
+  it('requires every zone field (was: dashboards "storageZones[0].capacity: is required")', () => {
+    expect(
+      problemsOf(() => parseLabSettings('lab: a\nstorage_zones:\n  - { name: z, temperature: -80 }\n')),
+    ).toEqual([
+      'laboratory_settings:3:5: storage_zones[0]: missing required field "capacity". Fix: a whole number >= 1, e.g. 1000',
+    ]);
+  });
+
   it('requires the lab (was: telemetry "lab: must name the lab")', () => {
     expect(problemsOf(() => parseLabSettings('storage_zones: []\n'))).toEqual([
       'laboratory_settings:1:1: missing required field "lab". Fix: use letters, digits, ".", "_" or "-", e.g. lab: lab-a',
