@@ -1,4 +1,4 @@
-// The allowed dependency edges between the toolkit's packages, enforced by `npm run lint:deps`
+// The allowed dependency edges between the toolkit's packages, enforced by `npm run lint:repo`
 // (part of `npm test`). CONTRIBUTING.md draws the same graph. Test files may also use the test
 // kit and, for live tests, the runtime packages.
 const TEST = '\\.test\\.ts$|/test-[^/]*\\.ts$';

@@ -14,7 +14,7 @@ case "$task" in
   test)
     # The dependency graph is checked on built packages (imports resolve through their exports).
     npx turbo run build --output-logs=errors-only
-    npm run --silent lint:deps
+    npm run --silent lint:repo
     exec npx turbo run build typecheck lint test --concurrency=1 --output-logs=new-only "$@"
     ;;
   generate)

@@ -18,7 +18,7 @@ async function main() {
   const ns = (list, id) => list.find((s) => s.id === id).nsPerCall;
   // Exit when the parent asks (stopChild), not on our own right after sending: a child that
   // exits while the parent is sending 'stop' makes that send fail with EPIPE in the parent.
-  process.on('message', (message) => {
+  process.on('message', (/** @type {any} */ message) => {
     if (message?.type === 'stop') process.exit(0);
   });
   process.send({

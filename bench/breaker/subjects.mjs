@@ -23,6 +23,7 @@ import CircuitBreaker from 'opossum';
 export const POLICY = { ...DEFAULT_BREAKER_POLICY, resetTimeoutMs: 600_000 };
 
 /** opossum options equivalent to POLICY (opossum's abort signal is per breaker, not per call). */
+/** @returns {import('opossum').Options} */
 export function opossumOptions(policy = POLICY, timeout = true) {
   return {
     timeout: timeout ? policy.timeoutMs : false,

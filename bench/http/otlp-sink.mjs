@@ -33,9 +33,9 @@ export async function startOtlpSink() {
     });
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   return {
-    url: `http://127.0.0.1:${server.address().port}/v1/traces`,
+    url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/v1/traces`,
     counts: () => ({ ...totals }),
     close: () => {
       server.closeAllConnections();

@@ -29,7 +29,10 @@ async function main() {
       return { rss: process.memoryUsage().rss, cpuUs: cpu.user + cpu.system, ...(await scenario.stats?.()) };
     },
   });
-  process.send({ type: 'ready', port: server.address().port });
+  process.send({
+    type: 'ready',
+    port: /** @type {import('node:net').AddressInfo} */ (server.address()).port,
+  });
 }
 
 main().catch(failStartup);

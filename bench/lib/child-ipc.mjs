@@ -3,7 +3,7 @@
 
 /** Handles `{type}` requests with `handlers[type]()`, replying with what it returns. */
 export function serveParent(handlers) {
-  process.on('message', async (message) => {
+  process.on('message', async (/** @type {any} */ message) => {
     if (message?.type === 'stop') process.exit(0);
     const handler = handlers[message?.type];
     if (!handler) return;

@@ -28,7 +28,7 @@ export function distHash(packages = PACKAGES) {
     const dist = join(ROOT, pkg, 'dist');
     let files = [];
     try {
-      files = readdirSync(dist, { recursive: true }).filter((f) => f.endsWith('.js'));
+      files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
     } catch {}
     for (const file of files.sort()) hash.update(file).update(readFileSync(join(dist, file)));
   }

@@ -35,7 +35,7 @@ function percentile(values, p) {
 }
 
 async function getJson(url) {
-  const body = await (await fetch(url)).json();
+  const body = /** @type {any} */ (await (await fetch(url)).json());
   if (body.status !== 'success') throw new Error(`${url}: ${body.error ?? body.status}`);
   return body.data;
 }
@@ -99,7 +99,7 @@ async function queryCost(url, expr, time, repeats) {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ query: expr, time: String(time), stats: 'all' }),
     });
-    const body = await response.json();
+    const body = /** @type {any} */ (await response.json());
     if (body.status !== 'success') throw new Error(`query ${expr}: ${body.error}`);
     times.push(body.data.stats.timings.evalTotalTime);
   }

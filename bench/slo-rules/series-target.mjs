@@ -62,10 +62,10 @@ export async function startSeriesTarget(series) {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(0, '127.0.0.1', () => resolve(undefined));
   });
   return {
-    address: `127.0.0.1:${server.address().port}`,
+    address: `127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`,
     seriesCount: unique.length,
     counters: unique.filter((s) => s.kind === 'counter').length,
     close: () =>

@@ -21,6 +21,6 @@ export function startOtelSdk(serviceName, sinkUrl) {
   sdk.start();
   return {
     // The global provider is a proxy; its delegate is the SDK's TracerProvider.
-    flush: () => trace.getTracerProvider().getDelegate?.().forceFlush?.(),
+    flush: () => /** @type {any} */ (trace.getTracerProvider()).getDelegate?.().forceFlush?.(),
   };
 }

@@ -6,7 +6,7 @@ export async function start({ sinkUrl, require }) {
   const otel = startOtelSdk('bench-peer', sinkUrl);
   // Required after the SDK started, like express, so its require hook sees them.
   const promBundle = require('express-prom-bundle');
-  const pinoHttp = require('pino-http');
+  const pinoHttp = /** @type {any} */ (require('pino-http'));
   return {
     instrument(app) {
       app.use(promBundle({ includeMethod: true, includePath: true, includeStatusCode: true }));
