@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir } from '@tracseq/testkit';
@@ -7,8 +15,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const MANIFEST = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')) as { version: string };
-const BIN = join(PACKAGE, 'dist/cli/main.js');
+const MANIFEST = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')) as {
+  version: string;
+  bin: Record<string, string>;
+  files: string[];
+};
+// The command as npm links it: the committed bin script, which runs the built dist/cli/main.js.
+const BIN = join(PACKAGE, MANIFEST.bin['tracseq-dashboards'] as string);
 const REPO = join(PACKAGE, '../..');
 
 interface Run {
@@ -139,6 +152,21 @@ describe('tracseq-dashboards CLI', { timeout: 120_000 }, () => {
     expect(missing.stderr).toMatch(
       /^tracseq-dashboards: nope\.yaml: cannot read the lab settings: [^\n]*\n$/,
     );
+  });
+
+  it('is a committed, executable bin script that npm links before dist/ exists, and says so when unbuilt', async () => {
+    const bin = MANIFEST.bin['tracseq-dashboards'] as string;
+    expect(bin).toBe('./bin/tracseq-dashboards.js');
+    expect(MANIFEST.files).toContain('bin');
+    expect(readFileSync(BIN, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    expect(statSync(BIN).mode & 0o111).not.toBe(0);
+    // A copy with no dist/ beside it: what `npx tracseq-dashboards` meets before `npm run build`.
+    const unbuilt = join(tmp.path, 'unbuilt/bin/tracseq-dashboards.js');
+    mkdirSync(dirname(unbuilt), { recursive: true });
+    copyFileSync(BIN, unbuilt);
+    const run = await cli(['--help'], REPO, unbuilt);
+    expect(run).toMatchObject({ code: 3, stdout: '' });
+    expect(run.stderr).toMatch(/^tracseq-dashboards: .*not built.*run npm run build\n$/);
   });
 
   it('writes dashboards, provisioning and ConfigMaps; a second run writes nothing; --check passes', async () => {
