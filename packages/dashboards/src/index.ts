@@ -34,15 +34,13 @@ export {
 } from './config.js';
 export {
   formatFinding,
-  LINT_RULES,
   type LintFinding,
   type LintOptions,
-  type LintRule,
   lintDashboard,
-  lintQuery,
-  type QueryContext,
   SDK_SCHEMA_VERSION,
 } from './lint/lint-dashboard.js';
+export { lintQuery, type QueryContext, type QueryFinding } from './lint/lint-query.js';
+export { LINT_RULES, type LintRule } from './lint/lint-rules.js';
 export {
   buildDashboardConfigMap,
   buildDashboardProvisioning,
@@ -64,10 +62,4 @@ export {
   type SeriesSource,
   seriesInfo,
 } from './promql/metric-catalog.js';
-export {
-  childrenOf,
-  type ExprNode,
-  PromqlParseError,
-  parsePromql,
-  walkPromql,
-} from './promql/parse-promql.js';
+export type { QueryPosition } from './promql/parse-query.js';

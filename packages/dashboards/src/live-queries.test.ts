@@ -30,7 +30,8 @@ import { buildDashboards } from './build/build-dashboards.js';
 import type { JsonObject } from './build/canonical-json.js';
 import { builtinIntervals, interpolateVariables } from './promql/interpolate.js';
 import { PROM_CLIENT_DEFAULT_METRICS } from './promql/metric-catalog.js';
-import { type ExprNode, parsePromql, walkPromql } from './promql/parse-promql.js';
+import { type ParsedQuery, parseQuery } from './promql/parse-query.js';
+import { binaryOperator, childNamed, childNodes, operands, type SyntaxNode } from './promql/syntax-tree.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const LAB_SETTINGS = join(REPO, 'examples/lab-settings.yaml');
@@ -168,18 +169,35 @@ function collectVariableLookups(
   return lookups;
 }
 
-function unwrap(node: ExprNode): ExprNode {
+function withoutParens(node: SyntaxNode): SyntaxNode {
   let current = node;
-  while (current.kind === 'paren') current = current.expr;
+  while (current.name === 'ParenExpr') current = operands(current)[0] ?? current;
   return current;
 }
 
 /** `0 * x` or a constant: an `or` branch that fills gaps rather than showing real data. */
-function isFallback(node: ExprNode): boolean {
-  const inner = unwrap(node);
-  if (inner.kind === 'number') return true;
-  if (inner.kind === 'call' && inner.func === 'vector') return true;
-  return inner.kind === 'binary' && inner.op === '*' && unwrap(inner.lhs).kind === 'number';
+function isFallback(query: ParsedQuery, node: SyntaxNode): boolean {
+  const inner = withoutParens(node);
+  if (inner.name === 'NumberDurationLiteral') return true;
+  const func = childNamed(inner, 'FunctionIdentifier');
+  if (inner.name === 'FunctionCall' && func !== undefined && query.text(func) === 'vector') return true;
+  const [lhs] = operands(inner);
+  return (
+    binaryOperator(inner) === 'Mul' &&
+    lhs !== undefined &&
+    withoutParens(lhs).name === 'NumberDurationLiteral'
+  );
+}
+
+/** The outermost `A or <fallback>`, in source order. */
+function firstFallback(query: ParsedQuery, node: SyntaxNode): SyntaxNode | undefined {
+  const [, rhs] = operands(node);
+  if (binaryOperator(node) === 'Or' && rhs !== undefined && isFallback(query, rhs)) return node;
+  for (const child of childNodes(node)) {
+    const found = firstFallback(query, child);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -189,13 +207,12 @@ function isFallback(node: ExprNode): boolean {
 function withoutFallbacks(expr: string): string {
   let text = expr;
   for (;;) {
-    let found: { from: number; to: number; keep: string } | undefined;
-    walkPromql(parsePromql(text), (node) => {
-      if (found || node.kind !== 'binary' || node.op !== 'or' || !isFallback(node.rhs)) return;
-      found = { from: node.from, to: node.to, keep: text.slice(node.lhs.from, node.lhs.to) };
-    });
-    if (!found) return text;
-    text = `${text.slice(0, found.from)}${found.keep}${text.slice(found.to)}`;
+    const query = parseQuery(text);
+    if (query.error !== undefined) throw new Error(query.error.message);
+    const found = firstFallback(query, query.root);
+    const lhs = found && operands(found)[0];
+    if (found === undefined || lhs === undefined) return text;
+    text = `${text.slice(0, found.from)}${query.text(lhs)}${text.slice(found.to)}`;
   }
 }
 

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildDashboards } from '../build/build-dashboards.js';
 import type { JsonObject } from '../build/canonical-json.js';
-import {
-  formatFinding,
-  LINT_RULES,
-  type LintFinding,
-  type LintRule,
-  lintDashboard,
-} from './lint-dashboard.js';
+import { formatFinding, type LintFinding, lintDashboard } from './lint-dashboard.js';
+import { LINT_RULES, type LintRule } from './lint-rules.js';
 
 const GOOD = buildDashboards()['service-health.json'] as JsonObject;
 
@@ -104,6 +99,26 @@ describe('lintDashboard', () => {
       'a query that does not parse',
       setExpr('sum(rate(http_server_request_duration_seconds_count['),
     ],
+    [
+      'promql-syntax',
+      'a range on something else than a selector',
+      setExpr(`rate(sum(http_server_request_duration_seconds_count))${RATE}`),
+    ],
+    [
+      'promql-syntax',
+      'an aggregation with a missing parameter',
+      setExpr(`topk(sum(rate(http_server_request_duration_seconds_count${RATE})))`),
+    ],
+    [
+      'rate-interval',
+      'a fixed rate window under an offset',
+      setExpr('sum(rate(http_server_request_duration_seconds_count[5m] offset 1h))'),
+    ],
+    [
+      'counter-rate',
+      'a counter rated through a subquery of its raw value',
+      setExpr('sum(rate(http_server_request_duration_seconds_count[$__rate_interval:]))'),
+    ],
     ['unknown-metric', 'a misspelt metric', setExpr(`sum(rate(tracseq_samples_recieved_total${RATE}))`)],
     ['unknown-metric', 'a histogram family name', setExpr('http_server_request_duration_seconds')],
     ['unknown-metric', 'an omitted prom-client gauge', setExpr('nodejs_active_handles_total')],
@@ -178,6 +193,68 @@ describe('lintDashboard', () => {
       ['datasource-variable', 'variable service'],
       ['unknown-metric', 'variable service'],
       ['variable-matcher', 'annotation "Firing alerts"'],
+    ]);
+  });
+
+  it('reports a syntax error with dashboard, panel, query and position, as written', () => {
+    const expr = `sum(rate(http_server_request_duration_seconds_count{service=~"$service"}[$__rate_interval])`;
+    const [finding, ...rest] = lintDashboard(broken(setExpr(expr)));
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({
+      rule: 'promql-syntax',
+      panelId: 2,
+      refId: 'A',
+      position: { line: 1, column: expr.length + 1 },
+    });
+    expect(formatFinding('grafana/dashboards/service-health.json', finding as LintFinding)).toBe(
+      `grafana/dashboards/service-health.json: panel 2 (Request rate): [promql-syntax] query A: syntax error at line 1, column ${expr.length + 1}: the query ends too early`,
+    );
+    const line2 = '  rate(http_server_request_duration_seconds_count{service=$service}[$__rate_interval])';
+    const multiline = lintDashboard(broken(setExpr(`sum(\n${line2}\n)`)));
+    expect(multiline.map((f) => f.message)).toEqual([
+      `syntax error at line 2, column ${line2.indexOf('$service') + 1}: unexpected "$service"`,
+    ]);
+  });
+
+  it('substitutes variables as Grafana would before parsing, and checks what the author wrote', () => {
+    const withVariables = (expr: string) =>
+      broken((d) => {
+        d.templating.list.push(
+          { name: 'window', type: 'interval', current: { value: '5m' }, query: '1m,5m,1h' },
+          { name: 'quantile', type: 'custom', current: { value: '0.99' }, query: '0.5,0.95,0.99' },
+        );
+        setExpr(expr)(d);
+      });
+    const bucket = 'http_server_request_duration_seconds_bucket{service=~"$service"}';
+    const braced = `histogram_quantile($quantile, sum by (le) (rate(${bucket}[\${__rate_interval}])))`;
+    expect(lintDashboard(withVariables(braced))).toEqual([]);
+    const oldSyntax = `histogram_quantile([[quantile]], sum by (le) (rate(${bucket}[[[__rate_interval]]])))`;
+    expect(lintDashboard(withVariables(oldSyntax))).toEqual([]);
+    const window = lintDashboard(withVariables(`sum(rate(${bucket.replace('_bucket', '_count')}[$window]))`));
+    expect(window.map((f) => [f.rule, f.message])).toEqual([
+      [
+        'rate-interval',
+        'rate() over [$window]: use [$__rate_interval] so the window always holds enough scrapes',
+      ],
+    ]);
+  });
+
+  it('places syntax errors of variable queries in the query as written', () => {
+    const query = 'label_values(http_server_request_duration_seconds_count{service=~"a"b}, service)';
+    const findings = lintDashboard(
+      broken((d) => {
+        const service = d.templating.list.find((v) => v.name === 'service') as Record<string, unknown>;
+        service.query = query;
+      }),
+    );
+    const column = query.indexOf('b}') + 1;
+    expect(findings).toEqual([
+      {
+        rule: 'promql-syntax',
+        message: `syntax error at line 1, column ${column}: unexpected "b"`,
+        position: { line: 1, column },
+        where: 'variable service',
+      },
     ]);
   });
 

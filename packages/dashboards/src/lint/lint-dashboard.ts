@@ -1,43 +1,8 @@
 import { defaultDashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { checkPromql } from '@tracseq/slo';
-import { builtinIntervals, interpolateVariables, variablesIn } from '../promql/interpolate.js';
-import { seriesInfo } from '../promql/metric-catalog.js';
-import {
-  type CallNode,
-  type ExprNode,
-  PromqlParseError,
-  parsePromql,
-  type SelectorNode,
-  walkPromql,
-} from '../promql/parse-promql.js';
-
-/** The rules {@link lintDashboard} applies; each finding names one. */
-export const LINT_RULES = {
-  'dashboard-shape': 'the file is a Grafana dashboard JSON model (an object with panels)',
-  'datasource-variable':
-    'a `datasource` variable of type prometheus exists and every panel, query, annotation and variable uses it (no hard-coded uids)',
-  'panel-unit': 'every panel sets a unit (fieldConfig.defaults.unit)',
-  'panel-description': 'every panel has a description',
-  'rate-interval': 'rate/irate/increase use [$__rate_interval]',
-  'counter-rate':
-    'counters (and histogram _bucket/_count/_sum series) are read only through rate/irate/increase',
-  'gauge-rate': 'rate/irate/increase are not applied to gauges',
-  'histogram-usage': 'histogram buckets are read only through histogram_quantile or a bucket ratio',
-  'promql-syntax': 'every query parses as PromQL',
-  'unknown-metric':
-    'series are contract metrics, prom-client defaults, SLO recording rules or Prometheus series (ALERTS, up)',
-  'unknown-label': 'label matchers on contract metrics use the contract labels (plus instance, job)',
-  'variable-matcher': 'multi-value / "All" variables are matched with =~ or !~',
-  'constant-fallback': 'no `or vector(0)`-style constant fallbacks that invent data',
-  'unique-panel-id': 'panel ids are present and unique',
-  'unique-ref-id': 'query refIds are present and unique within a panel',
-  'stable-uid': 'the dashboard has a uid (1-40 characters of A-Z a-z 0-9 - _)',
-  readonly: 'the dashboard is readonly (editable: false)',
-  'schema-version': 'schemaVersion is the one the pinned Grafana Foundation SDK emits',
-} as const;
-
-/** Identifier of a lint rule. */
-export type LintRule = keyof typeof LINT_RULES;
+import { interpolateVariables, variablesIn } from '../promql/interpolate.js';
+import type { QueryPosition } from '../promql/parse-query.js';
+import { lintQuery, type QueryContext } from './lint-query.js';
+import type { LintRule } from './lint-rules.js';
 
 /** One problem, with where it is. */
 export interface LintFinding {
@@ -50,6 +15,8 @@ export interface LintFinding {
   readonly refId?: string;
   /** Where outside panels: `dashboard`, `variable <name>`, `annotation "<name>"`. */
   readonly where?: string;
+  /** Line and column in the query as written, for syntax errors. */
+  readonly position?: QueryPosition;
 }
 
 /** Options of {@link lintDashboard}. */
@@ -63,14 +30,9 @@ export interface LintOptions {
 /** `schemaVersion` the pinned Grafana Foundation SDK writes. */
 export const SDK_SCHEMA_VERSION: number = defaultDashboard().schemaVersion;
 
-const RATE_FUNCTIONS = new Set(['rate', 'irate', 'increase']);
-// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template
-const RATE_INTERVALS = new Set(['$__rate_interval', '${__rate_interval}']);
 const UID = /^[A-Za-z0-9_-]{1,40}$/;
 // Panels that show no query data need no unit.
 const NO_UNIT_PANELS = new Set(['row', 'text', 'dashlist', 'news', 'annolist', 'alertlist']);
-// Values for a syntax check only: any duration or word parses where Grafana would put one.
-const SYNTAX_VALUES: Readonly<Record<string, string>> = builtinIntervals(15, 3600);
 
 type Json = Record<string, unknown>;
 
@@ -88,7 +50,21 @@ interface Variable {
   readonly multi: boolean;
   readonly query: string;
   readonly datasource: unknown;
+  /** What Grafana substitutes by default, for single-value variables. */
+  readonly value: string | undefined;
   readonly raw: Json;
+}
+
+/** A single-value variable's current value (a constant's value; some duration for an interval). */
+function currentValue(v: Json, multi: boolean): string | undefined {
+  if (multi) return undefined;
+  const current = isObject(v.current) ? v.current.value : undefined;
+  const value = Array.isArray(current) && current.length === 1 ? current[0] : current;
+  // `$__all`, `$__auto_interval_...`: resolved by Grafana at query time.
+  if (typeof value === 'string' && value !== '' && !value.startsWith('$__')) return value;
+  if (v.type === 'constant' && typeof v.query === 'string') return v.query;
+  if (v.type === 'interval') return '1m';
+  return undefined;
 }
 
 function variables(dashboard: Json): Variable[] {
@@ -97,12 +73,14 @@ function variables(dashboard: Json): Variable[] {
     .filter(isObject)
     .map((v) => {
       const query = isObject(v.query) ? v.query.query : v.query;
+      const multi = v.multi === true || v.includeAll === true;
       return {
         name: String(v.name ?? ''),
         type: String(v.type ?? ''),
-        multi: v.multi === true || v.includeAll === true,
+        multi,
         query: typeof query === 'string' ? query : '',
         datasource: v.datasource,
+        value: currentValue(v, multi),
         raw: v,
       };
     });
@@ -136,183 +114,6 @@ function datasourceProblem(ref: unknown, dsVars: ReadonlySet<string>): string | 
     return undefined;
   }
   return `uses datasource "${uid}" instead of the datasource variable (\${${[...dsVars][0] ?? 'datasource'}})`;
-}
-
-/** What {@link lintQuery} needs to know about the dashboard a query belongs to. */
-export interface QueryContext {
-  /** Variables with multi-value or "All": they expand to regexes and need `=~`. */
-  readonly multiVariables: ReadonlySet<string>;
-  /** Labels allowed on contract metrics besides the contract's own. */
-  readonly extraLabels: ReadonlySet<string>;
-  /**
-   * `series` for variable queries (`label_values(x, l)` looks series up, it reads no values):
-   * only names, labels and matchers are checked there, not how counters are read.
-   */
-  readonly mode?: 'values' | 'series';
-}
-
-function isRateCall(node: ExprNode | undefined): node is CallNode {
-  return node?.kind === 'call' && RATE_FUNCTIONS.has(node.func);
-}
-
-/** The expression under parentheses and unary signs. */
-function unwrap(node: ExprNode): ExprNode {
-  let current = node;
-  while (current.kind === 'paren' || current.kind === 'unary') current = current.expr;
-  return current;
-}
-
-function isConstant(node: ExprNode): boolean {
-  const inner = unwrap(node);
-  if (inner.kind === 'number') return true;
-  if (inner.kind === 'call' && inner.func === 'vector') return inner.args.every((a) => isConstant(a));
-  if (inner.kind === 'binary') return isConstant(inner.lhs) && isConstant(inner.rhs);
-  return false;
-}
-
-function describeKind(kind: string): string {
-  switch (kind) {
-    case 'histogram-bucket':
-      return "a histogram's _bucket series (a counter)";
-    case 'histogram-count':
-      return "a histogram's _count series (a counter)";
-    case 'histogram-sum':
-      return "a histogram's _sum series (a counter)";
-    default:
-      return `a ${kind}`;
-  }
-}
-
-/**
- * Findings of one PromQL query (rule and message; the caller adds the location). Grafana
- * variables may appear as Grafana writes them.
- */
-export function lintQuery(expr: string, context: QueryContext): { rule: LintRule; message: string }[] {
-  const findings: { rule: LintRule; message: string }[] = [];
-  const syntaxValues: Record<string, string> = { ...SYNTAX_VALUES };
-  for (const name of variablesIn(expr)) if (!(name in syntaxValues)) syntaxValues[name] = 'x';
-  const syntax = checkPromql(interpolateVariables(expr, syntaxValues));
-  if (syntax !== undefined) return [{ rule: 'promql-syntax', message: syntax }];
-  let tree: ExprNode;
-  try {
-    tree = parsePromql(expr);
-  } catch (error) {
-    const message = error instanceof PromqlParseError ? error.message : String(error);
-    return [{ rule: 'promql-syntax', message: `cannot analyse the query: ${message}` }];
-  }
-  walkPromql(tree, (node, ancestors) => {
-    const parent = ancestors[ancestors.length - 1];
-    if (node.kind === 'call' && RATE_FUNCTIONS.has(node.func)) {
-      const arg = node.args[0];
-      const range = arg?.kind === 'selector' ? arg.range : arg?.kind === 'subquery' ? arg.range : undefined;
-      if (range === undefined || !RATE_INTERVALS.has(range)) {
-        findings.push({
-          rule: 'rate-interval',
-          message: `${node.func}() over [${range ?? '?'}]: use [$__rate_interval] so the window always holds enough scrapes`,
-        });
-      }
-    }
-    if (node.kind === 'binary' && node.op === 'or' && isConstant(node.rhs)) {
-      findings.push({
-        rule: 'constant-fallback',
-        message: `"or ${expr.slice(node.rhs.from, node.rhs.to)}" invents a value when the series is missing; a missing series is not 0`,
-      });
-    }
-    if (node.kind !== 'selector') return;
-    if (context.mode === 'series') {
-      lintSeriesSelector(node, context, findings);
-      return;
-    }
-    lintSelector(node, parent, ancestors, context, findings);
-  });
-  return findings;
-}
-
-/** Names, labels and variable matchers of a selector; returns what the catalogue knows of it. */
-function lintSeriesSelector(
-  node: SelectorNode,
-  context: QueryContext,
-  findings: { rule: LintRule; message: string }[],
-): ReturnType<typeof seriesInfo> {
-  for (const m of node.matchers) {
-    if (m.op !== '=' && m.op !== '!=') continue;
-    const multi = variablesIn(m.value).filter((v) => context.multiVariables.has(v));
-    if (multi.length > 0) {
-      findings.push({
-        rule: 'variable-matcher',
-        message: `${m.name}${m.op}"${m.value}": $${multi[0]} is multi-value/"All" and expands to a regex; use ${m.op === '=' ? '=~' : '!~'}`,
-      });
-    }
-  }
-  if (node.name === undefined) {
-    findings.push({
-      rule: 'unknown-metric',
-      message: 'a selector without a literal metric name cannot be checked',
-    });
-    return undefined;
-  }
-  const info = seriesInfo(node.name);
-  if (info === undefined) {
-    findings.push({
-      rule: 'unknown-metric',
-      message: `${node.name} is not a contract metric, prom-client default, SLO recording rule or Prometheus series`,
-    });
-    return undefined;
-  }
-  if (info.kind === 'histogram-family') {
-    findings.push({
-      rule: 'unknown-metric',
-      message: `${node.name} is a histogram family, not a series: read ${node.name}_bucket, _count or _sum`,
-    });
-    return undefined;
-  }
-  if (info.source === 'contract' && info.labels) {
-    const known = new Set([...info.labels, '__name__', ...context.extraLabels]);
-    for (const m of node.matchers) {
-      if (!known.has(m.name)) {
-        findings.push({
-          rule: 'unknown-label',
-          message: `${node.name} has no label ${m.name} (labels: ${info.labels.join(', ')})`,
-        });
-      }
-    }
-  }
-  return info;
-}
-
-function lintSelector(
-  node: SelectorNode,
-  parent: ExprNode | undefined,
-  ancestors: readonly ExprNode[],
-  context: QueryContext,
-  findings: { rule: LintRule; message: string }[],
-): void {
-  const info = lintSeriesSelector(node, context, findings);
-  if (info === undefined) return;
-  const isCounter = info.kind !== 'gauge';
-  const inRate = isRateCall(parent) && node.range !== undefined;
-  if (isCounter && !inRate) {
-    findings.push({
-      rule: 'counter-rate',
-      message: `${node.name} is ${describeKind(info.kind)}: read it through rate() or increase() over [$__rate_interval]`,
-    });
-  }
-  if (!isCounter && isRateCall(parent)) {
-    findings.push({
-      rule: 'gauge-rate',
-      message: `${node.name} is a gauge: ${parent.func}() of a gauge is meaningless; use the value or deriv()`,
-    });
-  }
-  if (info.kind === 'histogram-bucket') {
-    const quantile = ancestors.some((a) => a.kind === 'call' && a.func === 'histogram_quantile');
-    const ratio = ancestors.some((a) => a.kind === 'binary' && a.op === '/');
-    if (!quantile && !ratio) {
-      findings.push({
-        rule: 'histogram-usage',
-        message: `${node.name} is read outside histogram_quantile() and outside a bucket ratio: a bucket count alone means nothing`,
-      });
-    }
-  }
 }
 
 function label(title: unknown): string {
@@ -355,17 +156,23 @@ export function lintDashboard(json: unknown, options: LintOptions = {}): LintFin
   const context: QueryContext = {
     multiVariables: new Set(vars.filter((v) => v.multi).map((v) => v.name)),
     extraLabels: new Set(['instance', 'job', ...(options.extraLabels ?? [])]),
+    variableValues: Object.fromEntries(
+      vars.flatMap((v) => (v.value === undefined ? [] : [[v.name, v.value] as const])),
+    ),
   };
 
   for (const v of vars.filter((x) => x.type === 'query')) {
     const where = `variable ${v.name}`;
     const problem = datasourceProblem(v.datasource, dsVars);
     if (problem) findings.push({ rule: 'datasource-variable', message: `query variable ${problem}`, where });
-    const labelValues = /^\s*label_values\(\s*(.+),\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$/s.exec(v.query);
-    const inner = labelValues ? labelValues[1] : /^\s*query_result\((.*)\)\s*$/s.exec(v.query)?.[1];
-    if (inner !== undefined) {
-      for (const f of lintQuery(inner as string, { ...context, mode: 'series' }))
-        findings.push({ ...f, where });
+    const match =
+      /^\s*label_values\(\s*(.+),\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$/ds.exec(v.query) ??
+      /^\s*query_result\((.*)\)\s*$/ds.exec(v.query);
+    const span = match?.indices?.[1];
+    if (span !== undefined) {
+      // Blanked, not cut: positions of syntax errors stay those of the variable's query.
+      const blanked = v.query.slice(0, span[0]).replace(/[^\n]/g, ' ') + v.query.slice(span[0], span[1]);
+      for (const f of lintQuery(blanked, { ...context, mode: 'series' })) findings.push({ ...f, where });
     }
   }
 
