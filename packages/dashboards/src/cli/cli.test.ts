@@ -319,4 +319,27 @@ describe('tracseq-dashboards CLI', { timeout: 120_000 }, () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
   });
+
+  it('takes the uid prefix from the lab settings; --config wins over them', async () => {
+    const lab = join(tmp.path, 'lab-prefix.yaml');
+    writeFileSync(
+      lab,
+      `${readFileSync(join(REPO, 'examples/lab-settings.yaml'), 'utf8')}dashboard_uid_prefix: lab-b-\n`,
+    );
+    const uids = (dir: string) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { uid: string }).uid)
+        .sort();
+    const fromLab = join(tmp.path, 'prefix-lab/dashboards');
+    const run = await cli(['generate', '--out', fromLab, '--slos', 'prometheus/slos', '--lab-settings', lab]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(uids(fromLab)).toEqual(NAMES.map((n) => `lab-b-${n}`));
+    const config = join(tmp.path, 'prefix.json');
+    writeFileSync(config, JSON.stringify({ uidPrefix: 'lab-c-' }));
+    const fromConfig = join(tmp.path, 'prefix-config/dashboards');
+    const both = await cli(['generate', '--out', fromConfig, '--lab-settings', lab, '--config', config]);
+    expect(both.code, both.stderr).toBe(0);
+    expect(uids(fromConfig)).toEqual(NAMES.map((n) => `lab-c-${n}`));
+  });
 });
