@@ -55,3 +55,4 @@ export {
   type MessageHeaderCarrier,
   type Tracing,
 } from './tracing/index.js';
+export { SPAN_DROP_REASONS, type SpanDropReason, type SpanLossStats } from './tracing/span-loss-ledger.js';

@@ -15,14 +15,18 @@ import { type ReadinessCheck, ReadinessRegistry } from './health/readiness.js';
 import { createLabMetrics, type LabMetrics } from './lab/lab-metrics.js';
 import { DEFAULT_LAB_SETTINGS, type LabSettings, parseLabSettings } from './lab/lab-settings.js';
 import { createWorkflowRunner, type WorkflowRunner } from './lab/run-workflow.js';
+import { shutdownSummary } from './lifecycle/shutdown-summary.js';
+import { startupSummary, type TraceExportMode } from './lifecycle/startup-summary.js';
 import { createLogger } from './logging/index.js';
 import {
   type ContractMetrics,
   createMetricsRegistry,
   type MetricsRegistry,
 } from './metrics/create-metrics-registry.js';
+import { SPANS_DROPPED_REASON_LABEL } from './metrics/pending-contract-labels.js';
 import { SeriesLimiter } from './metrics/series-limiter.js';
 import { createTracing, enableOutgoingPropagation } from './tracing/index.js';
+import { SPAN_DROP_REASONS } from './tracing/span-loss-ledger.js';
 
 /** The handle `startTelemetry` returns. */
 export interface Telemetry {
@@ -86,18 +90,6 @@ export async function startTelemetryWith(
   const limiter = new SeriesLimiter(config.seriesLimit, (metric) =>
     metrics.seriesDropped.inc({ [METRICS.seriesDropped.labels[0].name]: metric }),
   );
-  const tracing = createTracing({
-    serviceName: config.serviceName,
-    ...(config.serviceVersion ? { serviceVersion: config.serviceVersion } : {}),
-    resourceAttributes: config.resourceAttributes,
-    tracesEndpoint: config.otlpTracesUrl,
-    protocol: config.otlpProtocol,
-    sampler: { name: config.sampler, ...(config.samplerArg !== undefined ? { arg: config.samplerArg } : {}) },
-    disabled: config.disabled || (config.tracesExporter === 'none' && !internals.spanExporter),
-    ...(internals.spanExporter ? { exporter: internals.spanExporter } : {}),
-    onSpansDropped: (count: number) => metrics.spansDropped.inc(count),
-    registerGlobal: internals.registerGlobal ?? true,
-  });
   const logging = createLogger({
     serviceName: config.serviceName,
     level: config.logLevel,
@@ -114,6 +106,29 @@ export async function startTelemetryWith(
         }
       : {}),
     logRecords: metrics.logRecords,
+  });
+  // Exported at 0 from the start, so a rate over each reason is a real series before any drop.
+  for (const reason of SPAN_DROP_REASONS) {
+    metrics.spansDropped.inc({ [SPANS_DROPPED_REASON_LABEL]: reason }, 0);
+  }
+  const traceExport: TraceExportMode = config.disabled
+    ? 'disabled'
+    : internals.spanExporter
+      ? 'injected'
+      : config.tracesExporter;
+  const tracing = createTracing({
+    serviceName: config.serviceName,
+    ...(config.serviceVersion ? { serviceVersion: config.serviceVersion } : {}),
+    resourceAttributes: config.resourceAttributes,
+    tracesEndpoint: config.otlpTracesUrl,
+    protocol: config.otlpProtocol,
+    sampler: { name: config.sampler, ...(config.samplerArg !== undefined ? { arg: config.samplerArg } : {}) },
+    disabled: traceExport === 'disabled' || traceExport === 'none',
+    ...(internals.spanExporter ? { exporter: internals.spanExporter } : {}),
+    onSpansDropped: (count, reason) =>
+      metrics.spansDropped.inc({ [SPANS_DROPPED_REASON_LABEL]: reason }, count),
+    logger: logging.logger,
+    registerGlobal: internals.registerGlobal ?? true,
   });
   const serverSpans = tracing.serverSpans;
   // Outgoing fetch/http calls carry traceparent/baggage without patching modules.
@@ -135,10 +150,20 @@ export async function startTelemetryWith(
       for (const server of servers) server.closeAllConnections();
       const remaining = Math.max(0, deadline - Date.now());
       stopPropagation();
-      await Promise.allSettled([tracing.shutdown(remaining), logging.close(remaining)]);
+      const [spans] = await Promise.allSettled([tracing.shutdown(remaining), logging.close(remaining)]);
+      // After close(): reaches stdout, no longer Elasticsearch.
+      const summary = shutdownSummary(
+        tracing.spanLoss(),
+        config.elasticsearchUrl === undefined ? undefined : logging.stats(),
+        spans.status === 'fulfilled' && spans.value,
+      );
+      logging.logger[summary.level](summary.fields, summary.message);
     })();
     return stopping;
   };
+
+  const startup = startupSummary(config, traceExport);
+  logging.logger.info(startup.fields, startup.message);
 
   if (config.handleSignals) {
     let signals = 0;

@@ -24,6 +24,7 @@ export {
   type LogRecordsCounter,
 } from './logger-options.js';
 export { REDACTED, redactSensitiveHeaders, SENSITIVE_HEADERS } from './redact-headers.js';
+export { redactUrl } from './redact-url.js';
 export {
   createRequestLineWriter,
   type RequestLineWriter,

@@ -10,6 +10,7 @@ import {
 import { SERVICE_LABEL } from '../contract/labels.js';
 import { METRICS, type MetricId, OMITTED_DEFAULT_METRICS } from '../contract/metrics.js';
 import type { MetricDefinition } from '../contract/types.js';
+import { PENDING_CONTRACT_LABELS } from './pending-contract-labels.js';
 
 type PromMetricFor<D extends MetricDefinition> = D['type'] extends 'counter'
   ? Counter
@@ -90,12 +91,15 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
   const metrics: Record<string, Counter | Gauge | Histogram> = {};
   for (const [id, def] of Object.entries(METRICS) as [MetricId, MetricDefinition][]) {
     const exemplars = WITH_EXEMPLARS.has(id);
+    const labelNames = def.labels
+      .filter((label) => !label.optional || optional.has(label.name))
+      .map((l) => l.name);
+    for (const name of PENDING_CONTRACT_LABELS[id] ?? [])
+      if (!labelNames.includes(name)) labelNames.push(name);
     const config = {
       name: def.name,
       help: def.help,
-      labelNames: def.labels
-        .filter((label) => !label.optional || optional.has(label.name))
-        .map((l) => l.name),
+      labelNames,
       // prom-client refuses exemplar metrics on a text registry at construction; adding them
       // afterwards is supported and the text format simply omits the exemplars.
       registers: (exemplars ? [openMetricsRegistry] : [registry, openMetricsRegistry]) as Registry[],
