@@ -13,7 +13,7 @@ export {
   type TelemetryOptions,
 } from './config/telemetry-config.js';
 export * from './contract/index.js';
-export { type ExpressApp, TENANT_BAGGAGE_KEY } from './express/instrument-express.js';
+export type { ExpressApp } from './express/instrument-express.js';
 export { normalizeMethod } from './express/normalize-method.js';
 export { excludeFromSlis } from './express/request-state.js';
 export { routeTemplate } from './express/route-template.js';
@@ -56,3 +56,4 @@ export {
   type Tracing,
 } from './tracing/index.js';
 export { SPAN_DROP_REASONS, type SpanDropReason, type SpanLossStats } from './tracing/span-loss-ledger.js';
+export { TENANT_BAGGAGE_KEY } from './tracing/tenant-baggage.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { context, propagation, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Logger } from 'pino';
 import {
@@ -10,7 +10,7 @@ import {
 } from './config/telemetry-config.js';
 import { tenantLabel } from './contract/labels.js';
 import { METRICS } from './contract/metrics.js';
-import { type ExpressApp, instrumentExpressApp, TENANT_BAGGAGE_KEY } from './express/instrument-express.js';
+import { type ExpressApp, instrumentExpressApp } from './express/instrument-express.js';
 import { type ReadinessCheck, ReadinessRegistry } from './health/readiness.js';
 import { createLabMetrics, type LabMetrics } from './lab/lab-metrics.js';
 import { DEFAULT_LAB_SETTINGS, type LabSettings, parseLabSettings } from './lab/lab-settings.js';
@@ -27,6 +27,7 @@ import { SPANS_DROPPED_REASON_LABEL } from './metrics/pending-contract-labels.js
 import { SeriesLimiter } from './metrics/series-limiter.js';
 import { createTracing, enableOutgoingPropagation } from './tracing/index.js';
 import { SPAN_DROP_REASONS } from './tracing/span-loss-ledger.js';
+import { activeTenant } from './tracing/tenant-baggage.js';
 
 /** The handle `startTelemetry` returns. */
 export interface Telemetry {
@@ -95,7 +96,7 @@ export async function startTelemetryWith(
     level: config.logLevel,
     redactPaths: [...config.redactPaths],
     ...(internals.stdout ? { stdout: internals.stdout } : {}),
-    tenant: () => propagation.getBaggage(context.active())?.getEntry(TENANT_BAGGAGE_KEY)?.value,
+    tenant: () => activeTenant(),
     ...(config.elasticsearchUrl
       ? {
           elasticsearch: {

@@ -31,6 +31,7 @@ export {
   type SpanLossStats,
   type TracingEventLogger,
 } from './span-loss-ledger.js';
+export { isValidTenant, TENANT_BAGGAGE_KEY } from './tenant-baggage.js';
 export {
   DEFAULT_OTLP_ENDPOINT,
   OTLP_PROTOCOLS,
