@@ -14,7 +14,7 @@ export {
   TelemetryConfigError,
   type TelemetryOptions,
 } from './config/telemetry-config.js';
-export { type ExpressApp, TENANT_BAGGAGE_KEY } from './express/instrument-express.js';
+export type { ExpressApp } from './express/instrument-express.js';
 export { normalizeMethod } from './express/normalize-method.js';
 export { excludeFromSlis } from './express/request-state.js';
 export { routeTemplate } from './express/route-template.js';
@@ -56,3 +56,5 @@ export {
   type MessageHeaderCarrier,
   type Tracing,
 } from './tracing/index.js';
+export type { SpanLossStats } from './tracing/span-loss-ledger.js';
+export { TENANT_BAGGAGE_KEY } from './tracing/tenant-baggage.js';

@@ -1,19 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { context, propagation, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import { METRICS, tenantLabel } from '@tracseq/contract';
+import { METRICS, SPAN_DROP_REASONS, tenantLabel } from '@tracseq/contract';
 import type { Logger } from 'pino';
 import {
   resolveTelemetryConfig,
   type TelemetryConfig,
   type TelemetryOptions,
 } from './config/telemetry-config.js';
-import { type ExpressApp, instrumentExpressApp, TENANT_BAGGAGE_KEY } from './express/instrument-express.js';
+import { type ExpressApp, instrumentExpressApp } from './express/instrument-express.js';
 import { type ReadinessCheck, ReadinessRegistry } from './health/readiness.js';
 import { createLabMetrics, type LabMetrics } from './lab/lab-metrics.js';
 import { DEFAULT_LAB_SETTINGS, type LabSettings, parseLabSettings } from './lab/lab-settings.js';
 import { createWorkflowRunner, type WorkflowRunner } from './lab/run-workflow.js';
+import { shutdownSummary } from './lifecycle/shutdown-summary.js';
+import { startupSummary, type TraceExportMode } from './lifecycle/startup-summary.js';
 import { createLogger } from './logging/index.js';
 import {
   type ContractMetrics,
@@ -22,6 +24,7 @@ import {
 } from './metrics/create-metrics-registry.js';
 import { SeriesLimiter } from './metrics/series-limiter.js';
 import { createTracing, enableOutgoingPropagation } from './tracing/index.js';
+import { activeTenant } from './tracing/tenant-baggage.js';
 
 /** The handle `startTelemetry` returns. */
 export interface Telemetry {
@@ -85,24 +88,12 @@ export async function startTelemetryWith(
   const limiter = new SeriesLimiter(config.seriesLimit, (metric) =>
     metrics.seriesDropped.inc({ [METRICS.seriesDropped.labels[0].name]: metric }),
   );
-  const tracing = createTracing({
-    serviceName: config.serviceName,
-    ...(config.serviceVersion ? { serviceVersion: config.serviceVersion } : {}),
-    resourceAttributes: config.resourceAttributes,
-    tracesEndpoint: config.otlpTracesUrl,
-    protocol: config.otlpProtocol,
-    sampler: { name: config.sampler, ...(config.samplerArg !== undefined ? { arg: config.samplerArg } : {}) },
-    disabled: config.disabled || (config.tracesExporter === 'none' && !internals.spanExporter),
-    ...(internals.spanExporter ? { exporter: internals.spanExporter } : {}),
-    onSpansDropped: (count: number) => metrics.spansDropped.inc({ reason: 'queue_full' }, count),
-    registerGlobal: internals.registerGlobal ?? true,
-  });
   const logging = createLogger({
     serviceName: config.serviceName,
     level: config.logLevel,
     redactPaths: [...config.redactPaths],
     ...(internals.stdout ? { stdout: internals.stdout } : {}),
-    tenant: () => propagation.getBaggage(context.active())?.getEntry(TENANT_BAGGAGE_KEY)?.value,
+    tenant: () => activeTenant(),
     ...(config.elasticsearchUrl
       ? {
           elasticsearch: {
@@ -113,6 +104,28 @@ export async function startTelemetryWith(
         }
       : {}),
     logRecords: metrics.logRecords,
+  });
+  // Exported at 0 from the start, so a rate over each reason is a real series before any drop.
+  for (const reason of SPAN_DROP_REASONS) {
+    metrics.spansDropped.inc({ reason }, 0);
+  }
+  const traceExport: TraceExportMode = config.disabled
+    ? 'disabled'
+    : internals.spanExporter
+      ? 'injected'
+      : config.tracesExporter;
+  const tracing = createTracing({
+    serviceName: config.serviceName,
+    ...(config.serviceVersion ? { serviceVersion: config.serviceVersion } : {}),
+    resourceAttributes: config.resourceAttributes,
+    tracesEndpoint: config.otlpTracesUrl,
+    protocol: config.otlpProtocol,
+    sampler: { name: config.sampler, ...(config.samplerArg !== undefined ? { arg: config.samplerArg } : {}) },
+    disabled: traceExport === 'disabled' || traceExport === 'none',
+    ...(internals.spanExporter ? { exporter: internals.spanExporter } : {}),
+    onSpansDropped: (count, reason) => metrics.spansDropped.inc({ reason }, count),
+    logger: logging.logger,
+    registerGlobal: internals.registerGlobal ?? true,
   });
   const serverSpans = tracing.serverSpans;
   // Outgoing fetch/http calls carry traceparent/baggage without patching modules.
@@ -134,10 +147,20 @@ export async function startTelemetryWith(
       for (const server of servers) server.closeAllConnections();
       const remaining = Math.max(0, deadline - Date.now());
       stopPropagation();
-      await Promise.allSettled([tracing.shutdown(remaining), logging.close(remaining)]);
+      const [spans] = await Promise.allSettled([tracing.shutdown(remaining), logging.close(remaining)]);
+      // After close(): reaches stdout, no longer Elasticsearch.
+      const summary = shutdownSummary(
+        tracing.spanLoss(),
+        config.elasticsearchUrl === undefined ? undefined : logging.stats(),
+        spans.status === 'fulfilled' && spans.value,
+      );
+      logging.logger[summary.level](summary.fields, summary.message);
     })();
     return stopping;
   };
+
+  const startup = startupSummary(config, traceExport);
+  logging.logger.info(startup.fields, startup.message);
 
   if (config.handleSignals) {
     let signals = 0;

@@ -129,8 +129,25 @@ function exportTraceServiceRequest(): protobuf.Type {
   return requestType;
 }
 
-/** How the receiver answers: normally, with HTTP 500, never (holding the request), or not at all (port closed). */
-export type OtlpReceiverMode = 'up' | 'fail500' | 'stall' | 'down';
+/**
+ * How the receiver answers: normally; with HTTP 500 (not retryable in OTLP), 503 or 429 (both
+ * retryable, see {@link OtlpReceiverModeOptions.retryAfterSeconds}); never (holding the request);
+ * or not at all (port closed: connection refused).
+ */
+export type OtlpReceiverMode = 'up' | 'fail500' | 'fail503' | 'fail429' | 'stall' | 'down';
+
+/** Options of {@link OtlpReceiver.setMode}. */
+export interface OtlpReceiverModeOptions {
+  /** `Retry-After` (seconds) on 429 and 503 answers; none when absent. */
+  readonly retryAfterSeconds?: number;
+}
+
+/** Status each failing mode answers with. */
+const FAILURE_STATUS: Partial<Record<OtlpReceiverMode, number>> = {
+  fail500: 500,
+  fail503: 503,
+  fail429: 429,
+};
 
 /** A span event, normalised from either wire format. */
 export interface ReceivedSpanEvent {
@@ -191,9 +208,10 @@ export interface OtlpReceiver {
   /**
    * Switches behaviour for the next requests. `down` closes the port (connection refused) and drops
    * open connections; leaving `down` listens again on the same port. Requests already stalled stay
-   * stalled (as with a hung collector) until {@link OtlpReceiver.close}.
+   * stalled (as with a hung collector) until {@link OtlpReceiver.close}; switching back to `up`
+   * recovers for new requests.
    */
-  setMode(mode: OtlpReceiverMode): Promise<void>;
+  setMode(mode: OtlpReceiverMode, options?: OtlpReceiverModeOptions): Promise<void>;
   /**
    * Resolves with the accepted spans matching `predicate` once there are at least `minCount` of them,
    * counting spans received before the call too; rejects after `timeoutMs` (default 10 s).
@@ -381,6 +399,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const stalled = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
   let mode: OtlpReceiverMode = 'up';
+  let modeOptions: OtlpReceiverModeOptions = {};
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const contentType = (request.headers['content-type'] ?? '').toLowerCase();
@@ -411,9 +430,14 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       response.on('close', () => stalled.delete(response));
       return;
     }
-    if (arrivedIn === 'fail500') {
-      record(500, 0);
-      response.writeHead(500, { 'content-type': 'text/plain' }).end('simulated collector failure');
+    const failure = FAILURE_STATUS[arrivedIn];
+    if (failure !== undefined) {
+      record(failure, 0);
+      const headers: Record<string, string> = { 'content-type': 'text/plain' };
+      if (failure !== 500 && modeOptions.retryAfterSeconds !== undefined) {
+        headers['retry-after'] = String(modeOptions.retryAfterSeconds);
+      }
+      response.writeHead(failure, headers).end('simulated collector failure');
       return;
     }
     let decoded: ReceivedSpan[];
@@ -479,7 +503,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     get mode() {
       return mode;
     },
-    async setMode(next) {
+    async setMode(next, options = {}) {
+      modeOptions = options;
       if (next === mode) return;
       const previous = mode;
       mode = next;

@@ -79,8 +79,9 @@ export const httpRouteLabel: LabelDefinition = {
 /** `http_response_status_code`: the numeric status code. */
 export const httpResponseStatusCodeLabel: LabelDefinition = {
   name: 'http_response_status_code',
-  description: 'HTTP response status code',
-  boundedBy: 'status codes 100-599',
+  description:
+    'HTTP response status code; a request past the series cap is recorded under its status class (1xx to 5xx)',
+  boundedBy: 'status codes 100-599 and the classes 1xx-5xx',
 };
 
 /**

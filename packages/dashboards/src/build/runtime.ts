@@ -317,7 +317,7 @@ export const runtime: DashboardModule = ({ config }) => {
             id: 18,
             kind: 'timeseries',
             title: 'Label sets refused by the series cap',
-            description: `New label sets per second refused by the per-metric cardinality cap, by ${CAPPED_METRIC} (rate of ${SERIES_DROPPED.name}, cap TRACSEQ_SERIES_LIMIT): HTTP routes past the cap are recorded as http_route="other", other metrics drop the observation. Above 0 fires TracseqTelemetrySeriesDropped.`,
+            description: `New label sets per second refused by the per-metric cardinality cap, by ${CAPPED_METRIC} (rate of ${SERIES_DROPPED.name}, cap TRACSEQ_SERIES_LIMIT): past the cap, HTTP requests are recorded under one overflow label set per status class (method _OTHER, route other, status 1xx to 5xx; with a cap of 50 or more), other metrics drop the observation. Above 0 fires TracseqTelemetrySeriesDropped.`,
             unit: 'cps',
             width: 8,
             min: 0,

@@ -7,6 +7,11 @@ export interface RequestState {
   done: boolean;
   /** Set by {@link excludeFromSlis}. */
   excluded: SliExclusionReason | undefined;
+  /**
+   * The exception that reached Express's final handler (see `installFinalErrorHandler`); the
+   * request line carries it, so it is logged once, with the request.
+   */
+  error: unknown;
 }
 
 /** Private context key of {@link RequestState}: only this package reads or writes it. */

@@ -117,25 +117,32 @@ describe('excludeFromSlis', () => {
 });
 
 describe('excluded requests under the cardinality cap', () => {
-  it('records routes past the cap as other and counts the refusal', async () => {
-    const telemetry = await createTestTelemetry({ seriesLimit: 1 });
+  it('records label sets past the cap under their status class and counts the refusal', async () => {
+    // 50 is the smallest cap with overflow label sets: 45 for routes, 5 for status classes.
+    const telemetry = await createTestTelemetry({ seriesLimit: 50 });
     const app = express();
     telemetry.instrumentExpress(app);
-    app.get('/a', (_req, res) => {
-      excludeFromSlis('maintenance');
-      res.status(503).end();
-    });
-    app.get('/b', (_req, res) => {
-      excludeFromSlis('maintenance');
-      res.status(503).end();
-    });
+    // A literal route per zone, as a router registering one route per instrument would: 60 routes.
+    for (let i = 0; i < 60; i++)
+      app.get(`/literal/${i}`, (_req, res) => {
+        excludeFromSlis('maintenance');
+        res.status(503).end();
+      });
     const { server, base } = await listen(app);
-    await fetch(`${base}/a`);
-    await fetch(`${base}/b`);
-    expect(await telemetry.metricValue(EXCLUDED, { http_route: '/a' })).toBe(1);
-    expect(await telemetry.metricValue(EXCLUDED, { http_route: 'other' })).toBe(1);
+    for (let i = 0; i < 60; i++) await fetch(`${base}/literal/${i}`);
+    expect(await telemetry.metricValue(EXCLUDED, { http_route: '/literal/0' })).toBe(1);
+    expect(await telemetry.metricValue(EXCLUDED, { http_route: '/literal/44' })).toBe(1);
+    expect(await telemetry.metricValue(EXCLUDED, { http_route: '/literal/45' })).toBeUndefined();
+    expect(
+      await telemetry.metricValue(EXCLUDED, {
+        http_request_method: '_OTHER',
+        http_route: 'other',
+        http_response_status_code: '5xx',
+        reason: 'maintenance',
+      }),
+    ).toBe(15);
     expect(await telemetry.metricValue('tracseq_telemetry_series_dropped_total', { metric: EXCLUDED })).toBe(
-      1,
+      15,
     );
     server.close();
     await telemetry.shutdown();

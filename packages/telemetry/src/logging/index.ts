@@ -24,9 +24,15 @@ export {
   type LogRecordsCounter,
 } from './logger-options.js';
 export { REDACTED, redactSensitiveHeaders, SENSITIVE_HEADERS } from './redact-headers.js';
+export { redactUrl } from './redact-url.js';
+export { createRequestLineWriter, type RequestLineWriter } from './request-line.js';
 export {
-  createRequestLineWriter,
-  type RequestLineWriter,
+  REQUEST_LOG_FIELDS,
+  type RequestLogField,
+  type RequestLogLevel,
   type RequestLogRecord,
+  requestLogFields,
+  requestLogLevel,
+  requestLogMessage,
   SLI_EXCLUDED_FIELD,
-} from './request-line.js';
+} from './request-log-fields.js';

@@ -1,5 +1,8 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactSensitiveHeaders } from './redact-headers.js';
+import { createTestTelemetry } from '../testing/create-test-telemetry.js';
+import { REDACTED, redactSensitiveHeaders, SENSITIVE_HEADERS } from './redact-headers.js';
 
 function redact(value: unknown): unknown {
   return JSON.parse(redactSensitiveHeaders(`${JSON.stringify(value)}\n`));
@@ -66,7 +69,7 @@ describe('redactSensitiveHeaders', () => {
       if (value === null || typeof value !== 'object') return value;
       return Object.fromEntries(
         Object.entries(value).map(([k, v]) =>
-          ['authorization', 'cookie', 'set-cookie', 'x-api-key'].includes(k.toLowerCase())
+          (SENSITIVE_HEADERS as readonly string[]).includes(k.toLowerCase())
             ? [k, REDACTED]
             : [k, expected(v)],
         ),
@@ -76,5 +79,56 @@ describe('redactSensitiveHeaders', () => {
       const value = { root: build(0) };
       expect(redact(value)).toEqual(expected(value));
     }
+  });
+});
+
+/** Credential headers in common use, each with a value that must never reach a log line. */
+const CREDENTIAL_HEADERS: Record<string, string> = {
+  authorization: 'Bearer secret-authorization',
+  'proxy-authorization': 'Basic secret-proxy-authorization',
+  cookie: 'session=secret-cookie',
+  'x-api-key': 'secret-x-api-key',
+  'x-auth-token': 'secret-x-auth-token',
+  'x-access-token': 'secret-x-access-token',
+  'x-amz-security-token': 'secret-x-amz-security-token',
+  'x-csrf-token': 'secret-x-csrf-token',
+  'x-xsrf-token': 'secret-x-xsrf-token',
+  'x-goog-api-key': 'secret-x-goog-api-key',
+  'ocp-apim-subscription-key': 'secret-ocp-apim-subscription-key',
+  'x-vault-token': 'secret-x-vault-token',
+  'private-token': 'secret-private-token',
+};
+
+describe('reliability row 11: credential headers in common use are redacted, also when a handler logs req.headers', () => {
+  it('lists them', () => {
+    for (const name of Object.keys(CREDENTIAL_HEADERS)) expect(SENSITIVE_HEADERS).toContain(name);
+  });
+
+  it('redacts them from req.headers logged by a handler, nested or as is, and keeps the rest', async () => {
+    const telemetry = await createTestTelemetry({ serviceName: 'sample-service' });
+    const app = express();
+    telemetry.instrumentExpress(app);
+    app.get('/api/samples/:id', (req, res) => {
+      telemetry.logger.info({ headers: req.headers }, 'request headers');
+      telemetry.logger.warn({ req: { method: req.method, headers: req.headers } }, 'nested request headers');
+      res.json({ ok: true });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await (
+      await fetch(`${base}/api/samples/S-1`, { headers: { ...CREDENTIAL_HEADERS, 'x-request-id': 'r-1' } })
+    ).text();
+    server.close();
+    await telemetry.shutdown();
+    const flat = telemetry.logs().find((l) => l.message === 'request headers');
+    const nested = telemetry.logs().find((l) => l.message === 'nested request headers');
+    for (const headers of [flat?.headers, (nested?.req as { headers?: unknown } | undefined)?.headers]) {
+      expect(headers).toMatchObject({
+        ...Object.fromEntries(Object.keys(CREDENTIAL_HEADERS).map((name) => [name, REDACTED])),
+        'x-request-id': 'r-1',
+      });
+    }
+    expect(JSON.stringify(telemetry.logs())).not.toContain('secret-');
   });
 });

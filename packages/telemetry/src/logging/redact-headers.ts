@@ -1,8 +1,42 @@
 /** Replacement value of redacted fields. */
 export const REDACTED = '[REDACTED]';
 
-/** Header names whose values are credentials or session state, hence never logged. */
-export const SENSITIVE_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key'] as const;
+/**
+ * Header names whose values are credentials, session state or anti-forgery tokens, hence never
+ * logged: the standard ones, the usual API-key and token headers, cloud provider credentials
+ * (AWS session tokens, Google API keys and IAP assertions, Azure Functions and API Management
+ * keys), Vault and GitLab tokens, tokens forwarded by auth proxies (oauth2-proxy), and CSRF/XSRF
+ * tokens.
+ */
+export const SENSITIVE_HEADERS = [
+  'authorization',
+  'proxy-authorization',
+  'x-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api-key',
+  'apikey',
+  'x-api-token',
+  'x-auth-token',
+  'x-access-token',
+  'x-refresh-token',
+  'x-id-token',
+  'x-session-token',
+  'x-jwt-assertion',
+  'x-amz-security-token',
+  'x-goog-api-key',
+  'x-goog-iap-jwt-assertion',
+  'x-functions-key',
+  'ocp-apim-subscription-key',
+  'x-vault-token',
+  'private-token',
+  'x-auth-request-access-token',
+  'x-forwarded-access-token',
+  'x-csrf-token',
+  'x-xsrf-token',
+  'csrf-token',
+] as const;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -2,7 +2,14 @@ import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from './create-logger.js';
-import type { RequestLogRecord } from './request-line.js';
+import {
+  compileRequestLine,
+  REQUEST_LOG_FIELDS,
+  type RequestLogRecord,
+  requestLogFields,
+  requestLogLevel,
+  requestLogMessage,
+} from './request-log-fields.js';
 import { captureStream } from './test-capture.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -20,18 +27,6 @@ const RECORD: RequestLogRecord = {
   sliExcluded: undefined,
 };
 
-/** What the instrumentation used to log for a record: `logger.info` inside the request's context. */
-function fieldsOf(r: RequestLogRecord): Record<string, unknown> {
-  const fields: Record<string, unknown> = {
-    http: { request: { method: r.method }, response: { status_code: r.status } },
-    url: { path: r.path },
-    'http.route': r.route,
-    event: { duration: r.durationNs },
-  };
-  if (r.sliExcluded !== undefined) fields['tracseq.sli_excluded'] = r.sliExcluded;
-  return fields;
-}
-
 function withoutTimestamp(line: Record<string, unknown> | undefined): Record<string, unknown> {
   const { '@timestamp': _timestamp, ...rest } = line ?? {};
   return rest;
@@ -47,7 +42,10 @@ describe('request line fast path', () => {
     context.disable();
   });
 
-  /** The same request logged through pino (in a span's context) and through the fast path. */
+  /**
+   * The same record logged through pino (its own output: `logger[level]` with the request fields,
+   * inside a span's context, as the instrumentation's fallback does) and through the fast path.
+   */
   function both(record: RequestLogRecord, options: { redactPaths?: string[]; level?: string } = {}) {
     const out = captureStream();
     let tenant: string | undefined;
@@ -64,7 +62,7 @@ describe('request line fast path', () => {
     });
     tenant = record.tenantId;
     context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
-      telemetryLogger.logger.info(fieldsOf(record), `${record.method} ${record.route} ${record.status}`),
+      telemetryLogger.logger[requestLogLevel(record)](requestLogFields(record), requestLogMessage(record)),
     );
     tenant = undefined;
     const fast = telemetryLogger.requestLine(record);
@@ -76,17 +74,46 @@ describe('request line fast path', () => {
       RECORD,
       { ...RECORD, tenantId: undefined, sliExcluded: 'maintenance' },
       { ...RECORD, method: '_OTHER', route: 'unmatched', status: 499, path: '/' },
+      { ...RECORD, status: 503, sliExcluded: 'maintenance' },
     ]) {
       const { out, fast } = both(record);
       expect(fast).toBe(true);
       expect(out.lines).toHaveLength(2);
       const [viaPino, viaFastPath] = out.lines;
       expect(withoutTimestamp(viaFastPath)).toEqual(withoutTimestamp(viaPino));
-      expect(Object.keys(viaFastPath ?? {})).toEqual(Object.keys(viaPino ?? {}));
+      // Key order at every depth, not just the values.
+      expect(JSON.stringify(withoutTimestamp(viaFastPath))).toBe(JSON.stringify(withoutTimestamp(viaPino)));
+      expect(viaFastPath?.['log.level']).toBe(record.status >= 500 ? 'error' : 'info');
       const timestamp = viaFastPath?.['@timestamp'] as string;
       expect(new Date(timestamp).toISOString()).toBe(timestamp);
       expect(Math.abs(Date.parse(timestamp) - Date.now())).toBeLessThan(5000);
     }
+  });
+
+  it('writes every field of REQUEST_LOG_FIELDS where its key says', () => {
+    const { out } = both({ ...RECORD, sliExcluded: 'maintenance' });
+    const viaFastPath = out.lines[1] as Record<string, unknown>;
+    expect(REQUEST_LOG_FIELDS.length).toBeGreaterThan(0);
+    for (const field of REQUEST_LOG_FIELDS) {
+      const value = field.key.reduce<unknown>(
+        (at, key) => (at as Record<string, unknown>)?.[key],
+        viaFastPath,
+      );
+      expect(value, field.key.join('.')).toBe(field.value({ ...RECORD, sliExcluded: 'maintenance' }));
+    }
+  });
+
+  it('declines a request that ended in an exception: pino serializes the error', () => {
+    const out = captureStream();
+    const { requestLine } = createLogger({ serviceName: 'svc', stdout: out.stream });
+    expect(requestLine({ ...RECORD, status: 500, error: new Error('boom') })).toBe(false);
+    expect(out.lines).toHaveLength(0);
+  });
+
+  it('allows only top-level fields to be optional', () => {
+    expect(() =>
+      compileRequestLine([{ key: ['event', 'reason'], optional: true, value: () => undefined }]),
+    ).toThrow(/event\.reason: only top-level fields can be optional/);
   });
 
   it('escapes what JSON must escape in paths, routes and tenants', () => {

@@ -89,12 +89,13 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsR
   const metrics: Record<string, Counter | Gauge | Histogram> = {};
   for (const [id, def] of Object.entries(METRICS) as [MetricId, MetricDefinition][]) {
     const exemplars = WITH_EXEMPLARS.has(id);
+    const labelNames = def.labels
+      .filter((label) => !label.optional || optional.has(label.name))
+      .map((l) => l.name);
     const config = {
       name: def.name,
       help: def.help,
-      labelNames: def.labels
-        .filter((label) => !label.optional || optional.has(label.name))
-        .map((l) => l.name),
+      labelNames,
       // prom-client refuses exemplar metrics on a text registry at construction; adding them
       // afterwards is supported and the text format simply omits the exemplars.
       registers: (exemplars ? [openMetricsRegistry] : [registry, openMetricsRegistry]) as Registry[],

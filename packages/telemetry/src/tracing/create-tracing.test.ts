@@ -209,9 +209,10 @@ describe('sampling and disabling', () => {
 });
 
 describe('bounded queue', () => {
-  it('counts every span the full queue refuses, exactly', async () => {
+  it('counts every span the full queue refuses, exactly, and the stalled batch as export_failed', async () => {
     await receiver.setMode('stall');
-    let dropped = 0;
+    const dropped = { queue_full: 0, export_failed: 0, shutdown: 0 };
+    const warnings: string[] = [];
     const tracing = track(
       createTracing({
         serviceName: 'sample-service',
@@ -219,16 +220,20 @@ describe('bounded queue', () => {
         maxQueueSize: 10,
         exportTimeoutMs: 1000,
         registerGlobal: false,
-        onSpansDropped: (count) => {
-          dropped += count;
+        onSpansDropped: (count, reason) => {
+          dropped[reason] += count;
         },
+        logger: { warn: (_fields, message) => warnings.push(message), info: () => undefined },
       }),
     );
     const before = receiver.requests.length;
     for (let i = 0; i < 100; i++) tracing.tracer.startSpan(`burst-${i}`).end();
     // Span 10 fills the queue and leaves at once as one batch (which the collector stalls);
     // spans 11-20 fill the queue again; the remaining 80 are refused.
-    expect(dropped).toBe(80);
+    expect(dropped.queue_full).toBe(80);
+    // One warning, at the first drop, for the whole burst: not one per span.
+    expect(warnings.filter((w) => w.includes('queue is full'))).toHaveLength(1);
+    expect(warnings[0]).toContain(`span export queue is full (10 spans waiting for ${receiver.tracesUrl})`);
 
     await waitFor(() => receiver.requests.length > before, { timeoutMs: 5000, intervalMs: 20 });
     await receiver.setMode('up');
@@ -239,7 +244,11 @@ describe('bounded queue', () => {
       Array.from({ length: 10 }, (_, i) => `burst-${i + 10}`).sort(),
     );
     expect(receiver.spans.filter((s) => s.name.startsWith('burst-'))).toHaveLength(10);
-    expect(dropped).toBe(80);
+    // The stalled batch timed out: its 10 spans never arrived and are counted as such.
+    expect(dropped).toEqual({ queue_full: 80, export_failed: 10, shutdown: 0 });
+    // The receiver may hold the spans a moment before the exporter has read its answer.
+    await waitFor(() => tracing.spanLoss().exported === 10, { timeoutMs: 5000, intervalMs: 10 });
+    expect(tracing.spanLoss()).toEqual({ accepted: 100, exported: 10, dropped });
   }, 20_000);
 
   it('a throwing onSpansDropped never reaches span.end()', async () => {

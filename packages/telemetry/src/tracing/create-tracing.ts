@@ -3,12 +3,16 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { redactUrl } from '../logging/redact-url.js';
+import { CountingSpanExporter } from './counting-span-exporter.js';
 import { createSampler } from './create-sampler.js';
 import { createDropCountingMeterProvider } from './drop-counting-meter-provider.js';
+import { LossCountingSpanProcessor } from './loss-counting-span-processor.js';
 import { createOtlpTraceExporter } from './otlp-trace-exporter.js';
 import { PooledIdGenerator } from './pooled-id-generator.js';
 import { ensureContextManager, registerTracingGlobals } from './register-globals.js';
 import { ServerSpanFactory } from './server-span.js';
+import { SpanLossLedger, type SpanLossStats } from './span-loss-ledger.js';
 import { resolveTracingOptions, type TracingOptions } from './tracing-options.js';
 
 /** Instrumentation scope of every span the toolkit creates. */
@@ -36,9 +40,14 @@ export interface Tracing {
   /**
    * Flushes, stops the pipeline and removes the globals this call registered. Resolves by
    * `deadlineMs` (default 5000) at the latest, `true` if everything was exported in time; never
-   * rejects, even with the collector down or stalled. Later calls return the first call's promise.
+   * rejects, even with the collector down or stalled. The exporter stops retrying, so with the
+   * collector refusing connections it resolves as soon as the final export was refused, not at the
+   * deadline. Spans without an outcome by then count as dropped (`shutdown`). Later calls return
+   * the first call's promise.
    */
   shutdown(deadlineMs?: number): Promise<boolean>;
+  /** What became of the sampled spans so far (all zero when tracing is disabled). */
+  spanLoss(): SpanLossStats;
 }
 
 /** Shutdown runs from signal handlers, so a bad deadline falls back to the default instead of throwing. */
@@ -88,13 +97,16 @@ function disabledTracing(): Tracing {
     provider,
     forceFlush: async () => true,
     shutdown: async () => true,
+    spanLoss: () => ({ accepted: 0, exported: 0, dropped: { queue_full: 0, export_failed: 0, shutdown: 0 } }),
   };
 }
 
 /**
  * Builds the trace pipeline: SDK tracer provider → BatchSpanProcessor with a bounded queue →
- * OTLP/HTTP exporter (protobuf or JSON). Spans refused by the full queue are reported to
- * `onSpansDropped`. Options are validated first; a bad value throws an Error naming the field.
+ * OTLP/HTTP exporter (protobuf or JSON). Every sampled span that will never reach the collector
+ * is reported to `onSpansDropped` with its reason (queue full, export failed, shutdown), and
+ * export outages are logged once each, with their recovery (see {@link SpanLossLedger}). Options
+ * are validated first; a bad value throws an Error naming the field.
  *
  * Nothing here patches modules: server spans come from the Express middleware and outgoing
  * propagation from {@link enableOutgoingPropagation}.
@@ -115,16 +127,23 @@ export function createTracing(options: TracingOptions): Tracing {
       ...(resolved.serviceVersion === undefined ? {} : { [ATTR_SERVICE_VERSION]: resolved.serviceVersion }),
     }),
   );
-  const exporter =
+  const ledger = new SpanLossLedger({
+    endpoint: resolved.exporter ? 'the configured exporter' : redactUrl(resolved.tracesUrl),
+    maxQueueSize: resolved.maxQueueSize,
+    onDropped: resolved.onSpansDropped,
+    logger: resolved.logger,
+  });
+  const exporter = new CountingSpanExporter(
     resolved.exporter ??
-    createOtlpTraceExporter({
-      url: resolved.tracesUrl,
-      protocol: resolved.protocol,
-      headers: resolved.headers,
-      timeoutMs: resolved.exportTimeoutMs,
-    });
-  const onSpansDropped = resolved.onSpansDropped;
-  const processor = new BatchSpanProcessor({
+      createOtlpTraceExporter({
+        url: resolved.tracesUrl,
+        protocol: resolved.protocol,
+        headers: resolved.headers,
+        timeoutMs: resolved.exportTimeoutMs,
+      }),
+    ledger,
+  );
+  const batches = new BatchSpanProcessor({
     exporter,
     maxQueueSize: resolved.maxQueueSize,
     maxExportBatchSize: Math.min(512, resolved.maxQueueSize),
@@ -132,8 +151,9 @@ export function createTracing(options: TracingOptions): Tracing {
     // The exporter gives up (retries included) after exportTimeoutMs; the processor's own timer
     // only backs that up, so a hung export cannot block the queue much longer than that.
     exportTimeoutMillis: resolved.exportTimeoutMs + 1000,
-    ...(onSpansDropped ? { selfObsMeterProvider: createDropCountingMeterProvider(onSpansDropped) } : {}),
+    selfObsMeterProvider: createDropCountingMeterProvider((count) => ledger.queueFull(count)),
   });
+  const processor = new LossCountingSpanProcessor(batches, ledger);
   const sampler = createSampler(resolved.sampler);
   const idGenerator = new PooledIdGenerator();
   const provider = new SdkTracerProvider({ resource, sampler, idGenerator, spanProcessors: [processor] });
@@ -158,9 +178,30 @@ export function createTracing(options: TracingOptions): Tracing {
       const deadline = checkDeadline(deadlineMs);
       stopped ??= (async () => {
         unregister();
-        return withDeadline(() => provider.shutdown(), deadline, 'tracing shutdown');
+        processor.stop();
+        // The process is going away: a refused or failed attempt is final from here on.
+        exporter.giveUp();
+        const flushed = await withDeadline(
+          async () => {
+            try {
+              await provider.shutdown();
+            } finally {
+              // A failed batch rejects the processor's flush at once; let the batches still in
+              // flight report too, so their spans count as export_failed rather than shutdown.
+              await exporter.idle();
+            }
+          },
+          deadline,
+          'tracing shutdown',
+        );
+        ledger.close();
+        // Aborts an export a stalled collector still holds (the processor only shuts the exporter
+        // down after a successful final flush).
+        exporter.shutdown().catch(() => undefined);
+        return flushed;
       })();
       return stopped;
     },
+    spanLoss: () => ledger.stats(),
   };
 }

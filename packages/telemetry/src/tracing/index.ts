@@ -11,7 +11,12 @@ export {
   QUEUE_FULL,
   SPAN_PROCESSED_METRIC,
 } from './drop-counting-meter-provider.js';
-export { createOtlpTraceExporter, type OtlpTraceExporterOptions } from './otlp-trace-exporter.js';
+export {
+  canGiveUp,
+  createOtlpTraceExporter,
+  type GivingUpSpanExporter,
+  type OtlpTraceExporterOptions,
+} from './otlp-trace-exporter.js';
 export {
   enableOutgoingPropagation,
   OUTGOING_CHANNELS,
@@ -19,6 +24,14 @@ export {
 } from './outgoing-propagation.js';
 export { extractContext, injectHeaders, type MessageHeaderCarrier } from './propagation.js';
 export { createW3CPropagator, registerTracingGlobals } from './register-globals.js';
+export {
+  describeExportError,
+  SPAN_DROP_REASONS,
+  type SpanDropReason,
+  type SpanLossStats,
+  type TracingEventLogger,
+} from './span-loss-ledger.js';
+export { isValidTenant, TENANT_BAGGAGE_KEY } from './tenant-baggage.js';
 export {
   DEFAULT_OTLP_ENDPOINT,
   OTLP_PROTOCOLS,

@@ -1,18 +1,20 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import type { IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
+import { createOtlpNetworkExportDelegate, type IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import {
   convertLegacyHttpOptions,
-  createOtlpHttpExportDelegate,
+  createOtlpHttpExporterMetrics,
 } from '@opentelemetry/otlp-exporter-base/node-http';
 import {
   type IExportTraceServiceResponse,
   type ISerializer,
+  JsonTraceSerializer,
   ProtobufTraceSerializer,
   TraceExporterMetricsHelper,
 } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { OtlpHttpTransport } from './otlp-http-transport.js';
 import { encodeTraceRequest } from './otlp-protobuf.js';
+import { RetryingExportTransport } from './retrying-export-transport.js';
 import type { OtlpProtocol } from './tracing-options.js';
 
 /** Options of {@link createOtlpTraceExporter}. */
@@ -25,18 +27,33 @@ export interface OtlpTraceExporterOptions {
   readonly timeoutMs: number;
 }
 
+/** A span exporter that can stop retrying, so a shutdown need not sit out the retry backoff. */
+export interface GivingUpSpanExporter extends SpanExporter {
+  /** From now on a failed attempt is final; backoffs in progress end now (see `RetryingExportTransport`). */
+  giveUp(): void;
+}
+
+/** Whether `exporter` supports {@link GivingUpSpanExporter.giveUp}. */
+export function canGiveUp(exporter: SpanExporter): exporter is GivingUpSpanExporter {
+  return typeof (exporter as Partial<GivingUpSpanExporter>).giveUp === 'function';
+}
+
 /** Our single-pass encoder (same bytes as the SDK's), the SDK's response decoder. */
 const PROTOBUF_SERIALIZER: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
   serializeRequest: encodeTraceRequest,
   deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
 };
 
+/** The SDK's component type for OTLP/HTTP span exporters (its own self-metrics name). */
+const COMPONENT_TYPE = 'otlp_http_span_exporter';
+
 /**
- * OTLP/HTTP protobuf trace exporter: `@opentelemetry/exporter-trace-otlp-http` only speaks JSON;
- * this is what `@opentelemetry/exporter-trace-otlp-proto` does (the Node HTTP delegate with its
- * retry policy and bounded concurrency), with two differences on the hot path:
+ * OTLP/HTTP trace exporter (protobuf or JSON) on the SDK's export delegate (bounded concurrency,
+ * partial-success handling) with our own transport underneath: {@link OtlpHttpTransport} for the
+ * request and {@link RetryingExportTransport} for the OTLP retry policy, which can give up at
+ * shutdown. Two more differences from `@opentelemetry/exporter-trace-otlp-*`:
  *
- * - the batch is encoded by {@link encodeTraceRequest}, which writes the same bytes as the SDK's
+ * - protobuf batches are encoded by {@link encodeTraceRequest}, the same bytes as the SDK's
  *   serializer in one pass;
  * - encoding and sending start on the next turn of the event loop (`setImmediate`), not inside
  *   `export()`. The BatchSpanProcessor calls `export()` synchronously from the `span.end()` that
@@ -44,65 +61,77 @@ const PROTOBUF_SERIALIZER: ISerializer<ReadableSpan[], IExportTraceServiceRespon
  *   The processor's queue accounting is unchanged: it takes the batch out of its queue at the
  *   same moment, and waits for the result callback as before.
  */
-class OtlpProtobufTraceExporter implements SpanExporter {
-  private readonly delegate: IOtlpExportDelegate<ReadableSpan[]>;
+class OtlpTraceExporter implements GivingUpSpanExporter {
+  readonly #delegate: IOtlpExportDelegate<ReadableSpan[]>;
+  readonly #transport: RetryingExportTransport;
   /** Exports handed over but not started yet (waiting for `setImmediate`). */
-  private pending = 0;
-  private drained: (() => void)[] = [];
+  #pending = 0;
+  #drained: (() => void)[] = [];
 
-  constructor(config: ConstructorParameters<typeof OTLPTraceExporter>[0]) {
-    this.delegate = createOtlpHttpExportDelegate(
-      convertLegacyHttpOptions(config ?? {}, 'TRACES', 'v1/traces', {
-        'Content-Type': 'application/x-protobuf',
-      }),
-      PROTOBUF_SERIALIZER,
-      'otlp_http_span_exporter',
-      TraceExporterMetricsHelper,
-      undefined,
+  constructor(options: OtlpTraceExporterOptions) {
+    const json = options.protocol === 'http/json';
+    // The URL is passed explicitly so the SDK's own OTEL_EXPORTER_OTLP_* lookup cannot override
+    // the resolved one; the other OTEL_EXPORTER_OTLP_* settings (headers, compression) still apply.
+    const settings = convertLegacyHttpOptions(
+      {
+        url: options.url,
+        headers: { ...options.headers },
+        timeoutMillis: options.timeoutMs,
+        keepAlive: true,
+      },
+      'TRACES',
+      'v1/traces',
+      { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
+    );
+    this.#transport = new RetryingExportTransport(new OtlpHttpTransport(settings));
+    this.#delegate = createOtlpNetworkExportDelegate(
+      settings,
+      json ? JsonTraceSerializer : PROTOBUF_SERIALIZER,
+      createOtlpHttpExporterMetrics(COMPONENT_TYPE, TraceExporterMetricsHelper, settings.url, undefined),
+      this.#transport,
     );
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.pending++;
+    this.#pending++;
     setImmediate(() => {
       try {
-        this.delegate.export(spans, resultCallback);
+        this.#delegate.export(spans, resultCallback);
       } catch (error) {
         // Outside the processor's promise now: a throw here would be an uncaught exception.
         resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
       } finally {
-        if (--this.pending === 0) for (const resolve of this.drained.splice(0)) resolve();
+        if (--this.#pending === 0) for (const resolve of this.#drained.splice(0)) resolve();
       }
     });
   }
 
-  private started(): Promise<void> {
-    return this.pending === 0 ? Promise.resolve() : new Promise((resolve) => this.drained.push(resolve));
+  giveUp(): void {
+    this.#transport.giveUp();
+  }
+
+  #started(): Promise<void> {
+    return this.#pending === 0 ? Promise.resolve() : new Promise((resolve) => this.#drained.push(resolve));
   }
 
   async forceFlush(): Promise<void> {
-    await this.started();
-    await this.delegate.forceFlush();
+    await this.#started();
+    await this.#delegate.forceFlush();
   }
 
+  /**
+   * Aborts what is still in flight (the processor calls this only after its final flush, and
+   * `createTracing` calls it at the shutdown deadline, when a stalled request must not hold the
+   * process), then lets the delegate settle.
+   */
   async shutdown(): Promise<void> {
-    await this.started();
-    await this.delegate.shutdown();
+    this.#transport.shutdown();
+    await this.#started();
+    await this.#delegate.shutdown();
   }
 }
 
-/**
- * The OTLP/HTTP trace exporter for the requested encoding. The URL is passed explicitly so the
- * exporter's own `OTEL_EXPORTER_OTLP_*` lookup cannot override the resolved one.
- */
-export function createOtlpTraceExporter(options: OtlpTraceExporterOptions): SpanExporter {
-  const config = {
-    url: options.url,
-    headers: { ...options.headers },
-    timeoutMillis: options.timeoutMs,
-    keepAlive: true,
-  };
-  return options.protocol === 'http/json'
-    ? new OTLPTraceExporter(config)
-    : new OtlpProtobufTraceExporter(config);
+/** The OTLP/HTTP trace exporter for the requested encoding. */
+export function createOtlpTraceExporter(options: OtlpTraceExporterOptions): GivingUpSpanExporter {
+  return new OtlpTraceExporter(options);
 }

@@ -5,6 +5,7 @@ import {
   type TextMapGetter,
   type TextMapSetter,
 } from '@opentelemetry/api';
+import { withoutInvalidTenant } from './tenant-baggage.js';
 
 /** Message headers as event buses hand them over: strings, string lists or raw bytes (Kafka). */
 export type MessageHeaderCarrier = Readonly<
@@ -55,8 +56,9 @@ export function injectHeaders(
  * Reads trace context and baggage from message headers into a context derived from `ctx`
  * (default: the active context). Run the consumer's work inside it, e.g.
  * `context.with(extractContext(message.headers), () => tracer.startActiveSpan(...))`, so its
- * spans join the producer's trace. Header names match case-insensitively.
+ * spans join the producer's trace. Header names match case-insensitively. A `tracseq.tenant_id`
+ * baggage entry that breaks the tenant rule (1-64 characters of `A-Za-z0-9._-`) is left out.
  */
 export function extractContext(carrier: MessageHeaderCarrier, ctx: Context = context.active()): Context {
-  return propagation.extract(ctx, carrier, getter);
+  return withoutInvalidTenant(propagation.extract(ctx, carrier, getter));
 }

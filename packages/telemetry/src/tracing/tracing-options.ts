@@ -1,4 +1,5 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { SpanDropReason, TracingEventLogger } from './span-loss-ledger.js';
 
 /** Sampler names of `OTEL_TRACES_SAMPLER` that the toolkit supports. */
 export const SAMPLER_NAMES = [
@@ -58,10 +59,16 @@ export interface TracingOptions {
   /** Replaces the OTLP exporter (tests inject an `InMemorySpanExporter`). */
   readonly exporter?: SpanExporter;
   /**
-   * Called with the number of spans dropped because the export queue was full; wire it to the
-   * contract counter `tracseq_telemetry_spans_dropped_total`. Exceptions it throws are swallowed.
+   * Called with the number of spans that will never reach the collector and why (queue full,
+   * export failed for good, shutdown); wire it to the contract counter
+   * `tracseq_telemetry_spans_dropped_total{reason}`. Exceptions it throws are swallowed.
    */
-  readonly onSpansDropped?: (count: number) => void;
+  readonly onSpansDropped?: (count: number, reason: SpanDropReason) => void;
+  /**
+   * Where export outages (one warning each, with the reason and the endpoint), recoveries and a
+   * full queue are reported; OTel's `diag` logger when absent.
+   */
+  readonly logger?: TracingEventLogger;
   /**
    * Install the tracer provider, the W3C tracecontext + baggage propagator and an
    * AsyncLocalStorage context manager as the process-wide OTel globals (default `true`).
@@ -83,7 +90,8 @@ export interface ResolvedTracingOptions {
   readonly scheduledDelayMs: number;
   readonly exportTimeoutMs: number;
   readonly exporter: SpanExporter | undefined;
-  readonly onSpansDropped: ((count: number) => void) | undefined;
+  readonly onSpansDropped: ((count: number, reason: SpanDropReason) => void) | undefined;
+  readonly logger: TracingEventLogger | undefined;
   readonly registerGlobal: boolean;
 }
 
@@ -161,6 +169,7 @@ export function resolveTracingOptions(options: TracingOptions): ResolvedTracingO
     exportTimeoutMs: positiveInteger('exportTimeoutMs', options.exportTimeoutMs, 10_000),
     exporter: options.exporter,
     onSpansDropped: options.onSpansDropped,
+    logger: options.logger,
     registerGlobal: options.registerGlobal ?? true,
   };
 }
