@@ -3,6 +3,7 @@
 import { exitWithParent, failStartup } from '../lib/child-ipc.mjs';
 import { ratio } from '../lib/stats.mjs';
 import { measureBreakerMemory } from './breaker-memory.mjs';
+import { measureFailureStorm } from './failure-storm.mjs';
 import { closedSubjects, openSubjects } from './subjects.mjs';
 import { timeSubjects } from './time-calls.mjs';
 
@@ -15,6 +16,7 @@ async function main() {
   const open = await timeSubjects(openList, settings);
   for (const subject of [...closedList, ...openList]) subject.dispose?.();
   const memory = measureBreakerMemory(settings.breakers);
+  const storm = await measureFailureStorm(settings.storm);
   const ns = (list, id) => list.find((s) => s.id === id).nsPerCall;
   // Exit when the parent asks (stopChild), not on our own right after sending: a child that
   // exits while the parent is sending 'stop' makes that send fail with EPIPE in the parent.
@@ -27,6 +29,7 @@ async function main() {
     closed,
     open,
     memory,
+    storm,
     ratios: {
       closedOursVsOpossum: ratio(ns(closed, 'lab-metrics'), ns(closed, 'opossum')),
       closedOursNoObserversVsOpossum: ratio(ns(closed, 'lab'), ns(closed, 'opossum')),

@@ -90,6 +90,23 @@ function httpSection(http) {
   return lines.join('\n');
 }
 
+/** Markdown lines of a failure-storm result (bench/breaker/failure-storm.mjs). */
+export function stormTable(storm) {
+  const s = storm.settings;
+  return [
+    `${s.batches} batches × ${s.concurrency.toLocaleString('en-US')} concurrent hung calls, timeout ${s.timeoutMs} ms, ` +
+      `through \`BreakerRegistry.call\` with contract metrics; ms from call to \`BreakerTimeoutError\`.`,
+    '',
+    '| calls | p50 ms | p99 ms | max ms |',
+    '| --- | --- | --- | --- |',
+    `| all | ${storm.overall.p50Ms} | ${storm.overall.p99Ms} | ${storm.overall.maxMs} |`,
+    `| first batch | ${storm.first.p50Ms} | ${storm.first.p99Ms} | ${storm.first.maxMs} |`,
+    `| last batch | ${storm.last.p50Ms} | ${storm.last.p99Ms} | ${storm.last.maxMs} |`,
+    '',
+    `p99 / timeout: **${storm.p99VsTimeout}×** (target < ${storm.target}×, not asserted); calls that ended otherwise: ${storm.notTimedOut}.`,
+  ];
+}
+
 function breakerSection(b) {
   const direct = b.closed.find((x) => x.id === 'direct').nsPerCall;
   const lines = [
@@ -152,6 +169,7 @@ function breakerSection(b) {
   } else {
     lines.push('', 'Heap per breaker: not measured (no --expose-gc).');
   }
+  if (b.storm) lines.push('', '### Failure storm (time to timeout)', '', ...stormTable(b.storm));
   return lines.join('\n');
 }
 

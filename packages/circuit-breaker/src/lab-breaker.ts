@@ -11,6 +11,7 @@ import {
   LABEL,
 } from './breaker-observers.js';
 import { classifyError, type ErrorClassifier } from './classify-error.js';
+import { countOnly } from './count-only-status.js';
 import { BreakerOpenError, BreakerTimeoutError, CapacityError, MaintenanceError } from './errors.js';
 
 /** Options of one call. */
@@ -145,8 +146,12 @@ export class LabBreaker {
         resetTimeout: policy.resetTimeoutMs,
         errorFilter: (error: unknown) => classifyError(error, this.classify) === 'ignored',
         enableSnapshots: false,
+        // On, every failure would copy and sort every latency in the window to judge the error
+        // ratio: a failure storm would slow down as the window fills. Nothing reads percentiles.
+        rollingPercentilesEnabled: false,
       },
     );
+    countOnly(this.opossum.status);
     this.opossum.on('open', () => {
       this.openedAt = Date.now();
       this.retryAfter = undefined;
