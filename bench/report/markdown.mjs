@@ -137,9 +137,19 @@ function breakerSection(b) {
       ['ratio (ns per call)', 'measured', 'target (not asserted)'],
       [
         [
+          'closed: BreakerRegistry.call(key) + metrics / raw opossum',
+          fmt(b.ratios.closedRegistryVsOpossum, '×'),
+          b.target.closedRegistryVsOpossum ? `≤ ${b.target.closedRegistryVsOpossum}×` : '—',
+        ],
+        [
+          'open: BreakerRegistry.call(key) + metrics / raw opossum',
+          fmt(b.ratios.openRegistryVsOpossum, '×'),
+          b.target.openRegistryNs ? `< ${int(b.target.openRegistryNs)} ns per rejection` : '—',
+        ],
+        [
           'closed: LabBreaker + metrics / raw opossum',
           fmt(b.ratios.closedOursVsOpossum, '×'),
-          `≤ ${b.target.closedOursVsOpossum}×`,
+          b.target.closedOursVsOpossum ? `≤ ${b.target.closedOursVsOpossum}×` : '—',
         ],
         [
           'closed: LabBreaker, no observers / raw opossum',
@@ -163,6 +173,10 @@ function breakerSection(b) {
           ['raw opossum', int(b.memory.opossum)],
           ['LabBreaker, no observers', int(b.memory.lab)],
           ['LabBreaker + contract metrics (incl. its 5 state series)', int(b.memory.labMetrics)],
+          [
+            'BreakerRegistry.call(key) + contract metrics, after one call (incl. registry caches, state and success series)',
+            int(b.memory.registryMetrics),
+          ],
         ],
       ),
     );
