@@ -30,19 +30,43 @@ function windowOf(status: object): Bucket[] | undefined {
   return undefined;
 }
 
+/** A counter of opossum's rolling window, summed over its buckets. */
+export type WindowCounter = 'fires' | 'failures' | 'successes' | 'timeouts' | 'rejects';
+
+/**
+ * The rolling window of a breaker whose Status {@link countOnly} switched: its counters summed
+ * over the buckets, without building opossum's `stats` object (which walks every counter of
+ * every bucket and allocates a bucket per read).
+ */
+export class CountingWindow {
+  private readonly buckets: readonly Bucket[];
+
+  constructor(buckets: readonly Bucket[]) {
+    this.buckets = buckets;
+  }
+
+  /** `counter` over the whole window, as `breaker.stats[counter]` reports it. */
+  sum(counter: WindowCounter): number {
+    let total = 0;
+    for (const bucket of this.buckets) total += bucket[counter] as number;
+    return total;
+  }
+}
+
 /**
  * Makes a breaker's rolling window (`breaker.status`) count calls without keeping their
  * latencies, so its memory and the cost of reading its statistics depend on the number of
- * buckets, not of calls. Returns whether the window was switched (false: opossum's internals
- * were not recognised, and it keeps recording latencies).
+ * buckets, not of calls. Returns the window to read the counts from, or `undefined` when
+ * opossum's internals were not recognised (the Status is left as it was, recording latencies;
+ * read `breaker.stats` then).
  */
-export function countOnly(status: CircuitBreaker.Status): boolean {
+export function countOnly(status: CircuitBreaker.Status): CountingWindow | undefined {
   const window = windowOf(status);
-  if (!window) return false;
+  if (!window) return undefined;
   (status as unknown as { increment(property: string): void }).increment = (property: string) => {
     // Read per call: opossum replaces the array's first bucket when the window rotates.
     const bucket = window[0] as Bucket;
     bucket[property] = (bucket[property] as number) + 1;
   };
-  return true;
+  return new CountingWindow(window);
 }

@@ -60,11 +60,21 @@ export class CapacityError extends BreakerRejectedError {
   }
 }
 
-/** The action did not finish within the breaker's timeout; its signal was aborted. */
+/**
+ * The action did not finish within the breaker's timeout; its signal was aborted. No stack trace
+ * either: it is created by the breaker's deadline timer, whose frames say nothing about the call
+ * (and a failure storm creates one per hung call).
+ */
 export class BreakerTimeoutError extends Error {
   readonly breaker: string;
   constructor(breaker: string, timeoutMs: number) {
-    super(`call through ${breaker} timed out after ${timeoutMs} ms`);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(`call through ${breaker} timed out after ${timeoutMs} ms`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'BreakerTimeoutError';
     this.breaker = breaker;
   }

@@ -47,6 +47,10 @@ describe('failure storm', () => {
       await vi.advanceTimersByTimeAsync(50);
       const errors = await Promise.all(calls);
       expect(errors.every((e) => e instanceof BreakerTimeoutError)).toBe(true);
+      // Built by the deadline timer, whose frames say nothing about the call: no stack trace.
+      expect((errors[0] as Error).stack).toBe(
+        `BreakerTimeoutError: call through ${breaker.name} timed out after 50 ms`,
+      );
     };
     const first = await comparisonsDuring(batch);
     for (let i = 0; i < 4; i++) await batch();

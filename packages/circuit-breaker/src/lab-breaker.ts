@@ -13,7 +13,7 @@ import {
 } from './breaker-observers.js';
 import { CallSeries } from './call-series.js';
 import { classifyError, type ErrorClassifier } from './classify-error.js';
-import { countOnly } from './count-only-status.js';
+import { type CountingWindow, countOnly } from './count-only-status.js';
 import {
   BreakerOpenError,
   type BreakerRejectedError,
@@ -130,6 +130,8 @@ export class LabBreaker {
   private readonly observers: BreakerObservers;
   private readonly classify: ErrorClassifier | undefined;
   private readonly opossum: CircuitBreaker<[], never>;
+  /** opossum's rolling window, read directly (undefined if its internals were not recognised). */
+  private readonly window: CountingWindow | undefined;
   private current: BreakerState;
   private inFlight = 0;
   private trialsStarted = 0;
@@ -177,7 +179,7 @@ export class LabBreaker {
       // ratio: a failure storm would slow down as the window fills. Nothing reads percentiles.
       rollingPercentilesEnabled: false,
     });
-    countOnly(this.opossum.status);
+    this.window = countOnly(this.opossum.status);
     this.opossum.on('open', () => {
       this.openedAt = Date.now();
       this.retryAfter = undefined;
@@ -351,9 +353,12 @@ export class LabBreaker {
     }
     opossum.emit('failure', error);
     const halfOpen = opossum.halfOpen;
-    const stats = opossum.stats;
-    if (stats.fires < this.policy.volumeThreshold && !halfOpen) return;
-    if ((stats.failures / stats.fires) * 100 > this.policy.errorThreshold * 100 || halfOpen) opossum.open();
+    const window = this.window;
+    const stats = window ? undefined : opossum.stats;
+    const fires = window ? window.sum('fires') : (stats as CircuitBreaker.Stats).fires;
+    if (fires < this.policy.volumeThreshold && !halfOpen) return;
+    const failures = window ? window.sum('failures') : (stats as CircuitBreaker.Stats).failures;
+    if ((failures / fires) * 100 > this.policy.errorThreshold * 100 || halfOpen) opossum.open();
   }
 
   private async trial<T>(
