@@ -111,17 +111,19 @@ function target(key: BreakerKey): string {
 /**
  * One lab-aware circuit breaker. opossum keeps the rolling window, the open/half-open/closed
  * state and the reset timer; calls report to it through its own events (`fire`, `success`,
- * `failure`) and trip it with its own rule (see `judge`). This adds what labs need on top: N half-open trials that must all succeed, a
- * capacity whose rejections are not failures, per-call timeouts that abort the action,
- * maintenance windows that force the breaker open, error classification, and the contract's
- * metrics, a span event per call and a warning log per transition.
+ * `failure`) and trip it with its own rule (see `judge`). This adds what labs need on top: N
+ * half-open trials that must all succeed, a capacity whose rejections are not failures, per-call
+ * timeouts that abort the action, maintenance windows that force the breaker open, error
+ * classification, and the contract's metrics, a span event per call and a warning log per
+ * transition.
  *
  * The closed path is kept cheap (see BENCHMARKS.md): a call runs the action itself instead of
  * through opossum's fire() (whose promise layers, semaphore and clock reads cost about as much as
- * the rest of the call), the state is read from a field kept current
- * by opossum's events and a cached next maintenance boundary; per-call timeouts share one timer
- * per breaker (calls time out in the order they started, since the timeout is the same for all);
- * each outcome's metric series is bound once and updated in place (see {@link CallSeries}).
+ * the rest of the call); the state is read from a field kept current by opossum's events and a
+ * cached next maintenance boundary; per-call timeouts share one timer per breaker (calls time out
+ * in the order they started, since the timeout is the same for all); each outcome's metric series
+ * is bound once and updated in place (see {@link CallSeries}). The open path builds no stack
+ * trace, throws nothing and runs no async function.
  */
 export class LabBreaker {
   readonly name: string;
