@@ -1,5 +1,7 @@
 // Heap per breaker: create N, collect garbage, and divide the heap growth by N. Needs
 // `node --expose-gc`; without it the numbers would include garbage, so none are reported.
+
+import * as ours from '@tracseq/circuit-breaker';
 import CircuitBreaker from 'opossum';
 import { round } from '../lib/stats.mjs';
 import { contractObservers, labBreaker, opossumOptions, work } from './subjects.mjs';
@@ -18,8 +20,29 @@ function bytesPer(count, create, dispose) {
   return round((after - before) / count, 0);
 }
 
+/**
+ * Heap per breaker as a service holds them (null without --expose-gc): one `BreakerRegistry` with contract metrics, each
+ * breaker created by its first `registry.call(key)` (a success), so the count includes the
+ * registry's caches and the breaker's `success` series (counter and histogram) besides its 5
+ * state series.
+ */
+export async function registryBytesPer(count, lib = ours) {
+  if (typeof globalThis.gc !== 'function') return null;
+  const registry = new lib.BreakerRegistry(
+    lib.parseBreakerConfig({ defaults: { resetTimeout: '10m' } }),
+    contractObservers(lib),
+  );
+  const before = settledHeap();
+  for (let i = 0; i < count; i++) {
+    await registry.call({ lab: 'lab-a', instrument: `lims-${i}`, operation: 'lookup' }, work);
+  }
+  const after = settledHeap();
+  registry.dispose();
+  return round((after - before) / count, 0);
+}
+
 /** Bytes of heap per breaker for each kind, or null without --expose-gc. */
-export function measureBreakerMemory(count) {
+export async function measureBreakerMemory(count) {
   if (typeof globalThis.gc !== 'function') return null;
   // One registry for all breakers, as in a service; each breaker adds its own series to it.
   const observers = contractObservers();
@@ -40,5 +63,6 @@ export function measureBreakerMemory(count) {
       (i) => labBreaker(i, observers),
       (b) => b.dispose(),
     ),
+    registryMetrics: await registryBytesPer(count),
   };
 }

@@ -2,7 +2,7 @@
 // nothing else, so `node --cpu-prof` sees only that path. Summarise the profile with
 // bench/profile-summary.mjs (--requests = the number of calls). Needs `npm run build` first.
 //   node --cpu-prof --cpu-prof-dir bench/results/profiles bench/breaker/profile-calls.mjs \
-//     [lab-metrics|lab|opossum|opossum-no-timeout|direct] [calls=1500000] [closed|open]
+//     [registry-metrics|lab-metrics|lab|opossum|opossum-no-timeout|direct] [calls=1500000] [closed|open]
 import { closedSubjects, openSubjects } from './subjects.mjs';
 
 const id = process.argv[2] ?? 'lab-metrics';

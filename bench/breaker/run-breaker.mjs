@@ -9,7 +9,7 @@ export async function runBreakerBench(settings, log) {
   const handle = startChild(SCRIPT, [JSON.stringify(settings)], { nodeArgs: ['--expose-gc'] });
   try {
     const { type: _type, ...result } = await nextMessage(handle, 'result', 300_000);
-    log(`breaker: closed LabBreaker+metrics / opossum = ${result.ratios.closedOursVsOpossum}×`);
+    log(`breaker: closed BreakerRegistry.call+metrics / opossum = ${result.ratios.closedRegistryVsOpossum}×`);
     return result;
   } finally {
     await stopChild(handle);

@@ -1,11 +1,6 @@
 // What the breaker benchmark calls: the same trivial async action directly, through raw opossum
 // configured like a LabBreaker's default policy, and through LabBreaker itself.
-import {
-  BreakerOpenError,
-  breakerMetricsFrom,
-  DEFAULT_BREAKER_POLICY,
-  LabBreaker,
-} from '@tracseq/circuit-breaker';
+import * as ours from '@tracseq/circuit-breaker';
 import { createMetricsRegistry } from '@tracseq/telemetry';
 import {
   CircuitState,
@@ -19,8 +14,14 @@ import {
 } from 'cockatiel';
 import CircuitBreaker from 'opossum';
 
+const { BreakerOpenError, DEFAULT_BREAKER_POLICY } = ours;
+
 // A reset timeout far beyond any measurement, so a tripped breaker stays open while timed.
 export const POLICY = { ...DEFAULT_BREAKER_POLICY, resetTimeoutMs: 600_000 };
+/** POLICY as lab settings: what a registry resolves for every key. */
+const SETTINGS = { defaults: { resetTimeout: '10m' } };
+/** The key services pass to `BreakerRegistry.call`; a fresh object per call, as call sites write it. */
+const registryKey = (i) => ({ lab: 'lab-a', instrument: `lims-${i}`, operation: 'lookup' });
 
 /** opossum options equivalent to POLICY (opossum's abort signal is per breaker, not per call). */
 /** @returns {import('opossum').Options} */
@@ -61,13 +62,33 @@ const failing = () => Promise.reject(new Error('instrument unreachable'));
 const ignore = () => undefined;
 
 /** Contract breaker metrics in a fresh registry (default process metrics off: not per call). */
-export function contractObservers() {
+export function contractObservers(lib = ours) {
   const { metrics } = createMetricsRegistry({ serviceName: 'bench-breaker', defaultMetrics: false });
-  return { metrics: breakerMetricsFrom(metrics) };
+  return { metrics: lib.breakerMetricsFrom(metrics) };
 }
 
-export function labBreaker(i = 0, observers = {}) {
-  return new LabBreaker({ lab: 'lab-a', instrument: `lims-${i}`, operation: 'lookup' }, POLICY, observers);
+export function labBreaker(i = 0, observers = {}, lib = ours) {
+  return new lib.LabBreaker(
+    { lab: 'lab-a', instrument: `lims-${i}`, operation: 'lookup' },
+    POLICY,
+    observers,
+  );
+}
+
+/**
+ * How services call a breaker: `BreakerRegistry.call` with a key object and the contract metrics
+ * of a `createMetricsRegistry` registry. `lib` is the @tracseq/circuit-breaker module (another
+ * build can be passed to compare).
+ */
+export function registrySubject(i, lib = ours) {
+  const registry = new lib.BreakerRegistry(lib.parseBreakerConfig(SETTINGS), contractObservers(lib));
+  const key = registryKey(i);
+  return {
+    registry,
+    call: (run) => registry.call({ lab: key.lab, instrument: key.instrument, operation: key.operation }, run),
+    state: () => registry.get(key).state(),
+    dispose: () => registry.dispose(),
+  };
 }
 
 /** Closed-path subjects: `{id, label, call, dispose}`, each `call` one awaited call. */
@@ -76,6 +97,7 @@ export function closedSubjects() {
   const rawNoTimeout = new CircuitBreaker(work, opossumOptions(POLICY, false));
   const ours = labBreaker(0);
   const oursMetrics = labBreaker(1, contractObservers());
+  const registry = registrySubject(4);
   const cockatiel = cockatielPolicy().policy;
   return [
     { id: 'direct', label: 'direct async call', call: () => work() },
@@ -108,6 +130,12 @@ export function closedSubjects() {
       call: () => oursMetrics.call(action),
       dispose: () => oursMetrics.dispose(),
     },
+    {
+      id: 'registry-metrics',
+      label: 'BreakerRegistry.call(key) + contract metrics (as services call it)',
+      call: () => registry.call(action),
+      dispose: () => registry.dispose(),
+    },
   ];
 }
 
@@ -118,17 +146,20 @@ export async function openSubjects() {
   const cockatiel = cockatielPolicy(POLICY, new ConsecutiveBreaker(POLICY.volumeThreshold));
   const ours = labBreaker(2);
   const oursMetrics = labBreaker(3, contractObservers());
+  const registry = registrySubject(5);
   for (let i = 0; i < POLICY.volumeThreshold * 2; i++) {
     await raw.fire().catch(ignore);
     await cockatiel.policy.execute(failing).catch(ignore);
     await ours.call(failing).catch(ignore);
     await oursMetrics.call(failing).catch(ignore);
+    await registry.call(failing).catch(ignore);
   }
   if (
     !raw.opened ||
     cockatiel.breaker.state !== CircuitState.Open ||
     ours.state() !== 'open' ||
-    oursMetrics.state() !== 'open'
+    oursMetrics.state() !== 'open' ||
+    registry.state() !== 'open'
   ) {
     throw new Error('open-path setup: a breaker did not open after repeated failures');
   }
@@ -166,6 +197,12 @@ export async function openSubjects() {
       label: 'LabBreaker + contract metrics',
       call: () => oursMetrics.call(action).catch(ignore),
       dispose: () => oursMetrics.dispose(),
+    },
+    {
+      id: 'registry-metrics',
+      label: 'BreakerRegistry.call(key) + contract metrics',
+      call: () => registry.call(action).catch(ignore),
+      dispose: () => registry.dispose(),
     },
   ];
 }

@@ -21,7 +21,12 @@ const PARTS = ['http', 'breaker', 'scrape', 'slo-rules'];
 const QUICK = {
   mode: 'quick',
   http: { rounds: 1, warmupSeconds: 1, durationSeconds: 3, connections: 10 },
-  breaker: { calls: 20_000, rounds: 5, breakers: 10_000 },
+  breaker: {
+    calls: 20_000,
+    rounds: 5,
+    breakers: 10_000,
+    storm: { batches: 5, concurrency: 1_000, timeoutMs: 50 },
+  },
   scrape: { runs: 30 },
   sloRules: { ...SLO_RULES, warmupSeconds: 15, durationSeconds: 40 },
 };
@@ -31,7 +36,13 @@ const FULL = {
   // Five interleaved rounds per scenario: a slow round in one scenario is not mistaken for
   // overhead, and drift over the run (a shared VM's neighbours) hits every scenario alike.
   http: { rounds: 5, warmupSeconds: 3, durationSeconds: 10, connections: 10 },
-  breaker: { calls: 200_000, rounds: 9, breakers: 10_000 },
+  breaker: {
+    calls: 200_000,
+    rounds: 9,
+    breakers: 10_000,
+    // Past 10 s of storm (the rolling window), a window-bound cost stops growing: 20 batches.
+    storm: { batches: 20, concurrency: 1_000, timeoutMs: 50 },
+  },
   scrape: { runs: 100 },
   sloRules: { ...SLO_RULES, warmupSeconds: 30, durationSeconds: 180 },
 };

@@ -90,6 +90,25 @@ function httpSection(http) {
   return lines.join('\n');
 }
 
+/** Markdown lines of a failure-storm result (bench/breaker/failure-storm.mjs). */
+export function stormTable(storm) {
+  const s = storm.settings;
+  return [
+    `${s.batches} batches × ${s.concurrency.toLocaleString('en-US')} concurrent hung calls, timeout ${s.timeoutMs} ms, ` +
+      `through \`BreakerRegistry.call\` with contract metrics; ms from call to \`BreakerTimeoutError\`.`,
+    '',
+    '| calls | p50 ms | p99 ms | max ms |',
+    '| --- | --- | --- | --- |',
+    `| all | ${storm.overall.p50Ms} | ${storm.overall.p99Ms} | ${storm.overall.maxMs} |`,
+    `| first batch | ${storm.first.p50Ms} | ${storm.first.p99Ms} | ${storm.first.maxMs} |`,
+    `| last batch | ${storm.last.p50Ms} | ${storm.last.p99Ms} | ${storm.last.maxMs} |`,
+    '',
+    `p99 / timeout: **${storm.p99VsTimeout}×** over all calls, ${storm.medianBatchP99VsTimeout ?? '—'}× in the median batch ` +
+      `(target < ${storm.target}×, not asserted; a batch times out on one timer, so one stall delays all its calls); ` +
+      `calls that ended otherwise: ${storm.notTimedOut}.`,
+  ];
+}
+
 function breakerSection(b) {
   const direct = b.closed.find((x) => x.id === 'direct').nsPerCall;
   const lines = [
@@ -120,9 +139,19 @@ function breakerSection(b) {
       ['ratio (ns per call)', 'measured', 'target (not asserted)'],
       [
         [
+          'closed: BreakerRegistry.call(key) + metrics / raw opossum',
+          fmt(b.ratios.closedRegistryVsOpossum, '×'),
+          b.target.closedRegistryVsOpossum ? `≤ ${b.target.closedRegistryVsOpossum}×` : '—',
+        ],
+        [
+          'open: BreakerRegistry.call(key) + metrics / raw opossum',
+          fmt(b.ratios.openRegistryVsOpossum, '×'),
+          b.target.openRegistryNs ? `< ${int(b.target.openRegistryNs)} ns per rejection` : '—',
+        ],
+        [
           'closed: LabBreaker + metrics / raw opossum',
           fmt(b.ratios.closedOursVsOpossum, '×'),
-          `≤ ${b.target.closedOursVsOpossum}×`,
+          b.target.closedOursVsOpossum ? `≤ ${b.target.closedOursVsOpossum}×` : '—',
         ],
         [
           'closed: LabBreaker, no observers / raw opossum',
@@ -146,12 +175,17 @@ function breakerSection(b) {
           ['raw opossum', int(b.memory.opossum)],
           ['LabBreaker, no observers', int(b.memory.lab)],
           ['LabBreaker + contract metrics (incl. its 5 state series)', int(b.memory.labMetrics)],
+          [
+            'BreakerRegistry.call(key) + contract metrics, after one call (incl. registry caches, state and success series)',
+            int(b.memory.registryMetrics),
+          ],
         ],
       ),
     );
   } else {
     lines.push('', 'Heap per breaker: not measured (no --expose-gc).');
   }
+  if (b.storm) lines.push('', '### Failure storm (time to timeout)', '', ...stormTable(b.storm));
   return lines.join('\n');
 }
 

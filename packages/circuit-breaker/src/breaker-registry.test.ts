@@ -56,6 +56,30 @@ describe('BreakerRegistry', () => {
     registry.dispose();
   });
 
+  it('finds the breaker of a key by its value, whatever object spells it', () => {
+    const registry = new BreakerRegistry(parseBreakerConfigYaml(SETTINGS));
+    const key: { lab: string; instrument: string; operation?: string } = { ...LIMS };
+    const breaker = registry.get(key);
+    expect(registry.get({ lab: 'lab-a', instrument: 'lims', operation: 'lookup' })).toBe(breaker);
+    expect(registry.get(key)).toBe(breaker);
+    // A key object changed after use finds the breaker of its new value; the breaker keeps its own.
+    key.operation = 'update';
+    const update = registry.get(key);
+    expect(update).not.toBe(breaker);
+    expect(update.name).toBe('lab-a/lims/update');
+    expect(update.policy.timeoutMs).toBe(2_000);
+    expect(breaker.key).toEqual(LIMS);
+    expect(registry.get(LIMS)).toBe(breaker);
+    // An unset part and an empty one are the same breaker, `*`.
+    delete key.operation;
+    const wildcard = registry.get(key);
+    expect(wildcard.name).toBe('lab-a/lims/*');
+    expect(registry.get({ lab: 'lab-a', instrument: 'lims', operation: '' })).toBe(wildcard);
+    expect(registry.list()).toHaveLength(3);
+    expect(() => registry.get({ lab: 'lab-a', instrument: 'a/b' })).toThrow('must not contain "/"');
+    registry.dispose();
+  });
+
   it('fails readiness while a critical breaker is open, but not during maintenance', async () => {
     const registry = new BreakerRegistry(parseBreakerConfigYaml(SETTINGS));
     for (let i = 0; i < 4; i++) await registry.call(STORAGE, failing).catch(() => undefined);
@@ -81,8 +105,11 @@ describe('BreakerRegistry', () => {
     const storage = registry.get(STORAGE);
     expect(storage.state()).toBe('open');
     expect(registry.get(LIMS).state()).toBe('open');
+    const lims = registry.get(LIMS);
     registry.update(parseBreakerConfigYaml(SETTINGS.replace('timeout: 500ms', 'timeout: 750ms')));
     expect(registry.get(STORAGE)).toBe(storage);
+    expect(registry.get({ ...LIMS })).not.toBe(lims);
+    await expect(lims.call(succeeding)).rejects.toThrow(/disposed/);
     expect(registry.get(STORAGE).state()).toBe('open');
     expect(registry.get(LIMS).state()).toBe('closed');
     expect(registry.get(LIMS).policy.timeoutMs).toBe(750);

@@ -20,14 +20,25 @@ function samePolicy(a: BreakerPolicy, b: BreakerPolicy): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Breakers by key part: lab, then instrument, then operation (`undefined` for an unset part). */
+type PartCache = Map<string | undefined, Map<string | undefined, Map<string | undefined, LabBreaker>>>;
+
 /**
  * Keeps one {@link LabBreaker} per `<lab>/<instrument>/<operation>`, each with the policy of
  * the most specific matching rule, created on first use.
+ *
+ * A call finds its breaker by the key's parts in nested maps, so the hot path neither builds the
+ * breaker name nor resolves the policy: both happen once per breaker. Keys are compared by
+ * value, never by object identity (call sites usually write the key inline, a new object per
+ * call, and a reused key object may have been changed since).
  */
 export class BreakerRegistry {
   private config: BreakerConfig;
   private readonly options: BreakerRegistryOptions;
+  /** By name: one breaker per name, in creation order (`list()`). */
   private readonly breakers = new Map<string, LabBreaker>();
+  /** By key parts: a key spelt `''` or unset finds the same breaker through its name. */
+  private readonly byParts: PartCache = new Map();
 
   constructor(config: BreakerConfig, options: BreakerRegistryOptions = {}) {
     this.config = config;
@@ -36,17 +47,39 @@ export class BreakerRegistry {
 
   /** The breaker for `key`, created with its resolved policy on first use. */
   get(key: BreakerKey): LabBreaker {
+    return this.byParts.get(key.lab)?.get(key.instrument)?.get(key.operation) ?? this.lookUp(key);
+  }
+
+  /** The first call with these key parts: by name, created if new; then cached by parts. */
+  private lookUp(key: BreakerKey): LabBreaker {
     const name = breakerName(key);
     let breaker = this.breakers.get(name);
     if (!breaker) {
+      // A copy: the caller may reuse and change its key object.
+      const own: BreakerKey = {
+        ...(key.lab === undefined ? {} : { lab: key.lab }),
+        ...(key.instrument === undefined ? {} : { instrument: key.instrument }),
+        ...(key.operation === undefined ? {} : { operation: key.operation }),
+      };
       breaker = new LabBreaker(
-        key,
-        resolvePolicy(this.config, key),
+        own,
+        resolvePolicy(this.config, own),
         this.options,
         this.options.classifyError,
       );
       this.breakers.set(name, breaker);
     }
+    let byInstrument = this.byParts.get(key.lab);
+    if (!byInstrument) {
+      byInstrument = new Map();
+      this.byParts.set(key.lab, byInstrument);
+    }
+    let byOperation = byInstrument.get(key.instrument);
+    if (!byOperation) {
+      byOperation = new Map();
+      byInstrument.set(key.instrument, byOperation);
+    }
+    byOperation.set(key.operation, breaker);
     return breaker;
   }
 
@@ -67,6 +100,8 @@ export class BreakerRegistry {
         this.breakers.delete(name);
       }
     }
+    // Refilled by the next call of each key: cheaper than finding the replaced breakers' entries.
+    this.byParts.clear();
   }
 
   /** Every live breaker. */
@@ -93,5 +128,6 @@ export class BreakerRegistry {
   dispose(): void {
     for (const breaker of this.breakers.values()) breaker.dispose();
     this.breakers.clear();
+    this.byParts.clear();
   }
 }

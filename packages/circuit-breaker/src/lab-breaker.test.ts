@@ -1,4 +1,7 @@
+import { inspect } from 'node:util';
+import CircuitBreaker from 'opossum';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { classifyError } from './classify-error.js';
 import { BreakerOpenError, BreakerTimeoutError, CapacityError, MaintenanceError } from './errors.js';
 import { LabBreaker } from './lab-breaker.js';
 import { failing, observed, succeeding, testPolicy } from './test-support.js';
@@ -48,6 +51,62 @@ describe('LabBreaker', () => {
     expect(await o.value('tracseq_circuit_breaker_state', { breaker: NAME, state: 'closed' })).toBe(1);
     expect(await o.value('tracseq_circuit_breaker_state', { breaker: NAME, state: 'open' })).toBe(0);
     breaker.dispose();
+  });
+
+  it('rejects while open with an error that has no stack trace, after the caller could handle it', async () => {
+    const o = observed();
+    const breaker = new LabBreaker(KEY, testPolicy(), o.observers);
+    await trip(breaker);
+    const limit = Error.stackTraceLimit;
+    const call = breaker.call(succeeding);
+    // Pending when returned: a promise rejected before the caller attached its handler would go
+    // through Node's unhandled-rejection bookkeeping first.
+    expect(inspect(call)).toBe('Promise { <pending> }');
+    const error = await call.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BreakerOpenError);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      `circuit breaker ${NAME} is open; next trial after 2026-11-25T08:00:05.000Z`,
+    );
+    expect((error as Error).stack).toBe(`BreakerOpenError: ${(error as Error).message}`);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(await o.value('tracseq_circuit_breaker_calls_total', { breaker: NAME, outcome: 'rejected' })).toBe(
+      1,
+    );
+    breaker.dispose();
+  });
+
+  it('opens exactly when opossum would for the same outcomes', async () => {
+    const notFound = () => Promise.reject(Object.assign(new Error('no such sample'), { status: 404 }));
+    const actions = [succeeding, failing, notFound];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed;
+    };
+    for (let run = 0; run < 40; run++) {
+      const policy = testPolicy({
+        volumeThreshold: 2 + (run % 6),
+        errorThreshold: [0.3, 0.5, 0.8][run % 3] as number,
+      });
+      const breaker = new LabBreaker(KEY, policy);
+      const reference = new CircuitBreaker((action: () => Promise<unknown>) => action(), {
+        timeout: false,
+        errorThresholdPercentage: policy.errorThreshold * 100,
+        volumeThreshold: policy.volumeThreshold,
+        rollingCountTimeout: policy.rollingWindowMs,
+        resetTimeout: policy.resetTimeoutMs,
+        errorFilter: (error: unknown) => classifyError(error) === 'ignored',
+      });
+      for (let i = 0; i < 30 && !reference.opened; i++) {
+        const action = actions[next() % 3] as () => Promise<unknown>;
+        await breaker.call(action).catch(() => undefined);
+        await reference.fire(action).catch(() => undefined);
+        expect({ run, i, open: breaker.state() === 'open' }).toEqual({ run, i, open: reference.opened });
+      }
+      breaker.dispose();
+      reference.shutdown();
+    }
   });
 
   it('reopens when a half-open trial fails', async () => {

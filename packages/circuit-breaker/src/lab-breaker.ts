@@ -1,17 +1,26 @@
-import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { type BreakerKey, breakerName } from '@tracseq/contract';
 import { excludeFromSlis } from '@tracseq/telemetry';
 import CircuitBreaker from 'opossum';
 import type { BreakerPolicy, MaintenanceWindow } from './breaker-config.js';
 import {
   BREAKER_STATES,
+  type BreakerMetrics,
   type BreakerObservers,
   type BreakerState,
   type CallOutcome,
   LABEL,
 } from './breaker-observers.js';
+import { CallSeries } from './call-series.js';
 import { classifyError, type ErrorClassifier } from './classify-error.js';
-import { BreakerOpenError, BreakerTimeoutError, CapacityError, MaintenanceError } from './errors.js';
+import { type CountingWindow, countOnly } from './count-only-status.js';
+import {
+  BreakerOpenError,
+  type BreakerRejectedError,
+  BreakerTimeoutError,
+  CapacityError,
+  MaintenanceError,
+} from './errors.js';
 
 /** Options of one call. */
 export interface CallOptions<T> {
@@ -28,6 +37,7 @@ const ROLLING_BUCKETS = 10;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const NO_BOUNDARY = Number.POSITIVE_INFINITY;
 const NO_OPTIONS: CallOptions<never> = Object.freeze({});
+const RESOLVED = Promise.resolve();
 
 /** A call in flight with a deadline: an entry of a breaker's deadline queue. */
 interface Pending {
@@ -50,6 +60,23 @@ function release(pending: Pending): void {
   if (pending.onAbort) pending.callerSignal?.removeEventListener('abort', pending.onAbort);
   pending.callerSignal = undefined;
   pending.onAbort = undefined;
+}
+
+/**
+ * A promise that rejects with `error` on the next microtask. Returned already rejected, it would
+ * have no handler yet: Node's unhandled-rejection bookkeeping (and then "handled after all")
+ * would cost several times the rest of an open breaker's rejection.
+ */
+function rejectLater(error: unknown): Promise<never> {
+  // A reaction of a resolved promise, not queueMicrotask (which wraps each task in an AsyncResource).
+  return new Promise((_, reject) => {
+    RESOLVED.then(() => reject(error));
+  });
+}
+
+/** opossum's action: never called, as calls do not go through opossum's fire(). */
+function notFired(): Promise<never> {
+  return Promise.reject(new Error('LabBreaker calls do not go through opossum fire()'));
 }
 
 /** Runs the action now; a synchronous throw becomes a rejection. */
@@ -82,16 +109,21 @@ function target(key: BreakerKey): string {
 }
 
 /**
- * One lab-aware circuit breaker. opossum keeps the rolling window, the error-ratio trip and the
- * reset timer; this adds what labs need on top: N half-open trials that must all succeed, a
- * capacity whose rejections are not failures, per-call timeouts that abort the action,
- * maintenance windows that force the breaker open, error classification, and the contract's
- * metrics, a span event per call and a warning log per transition.
+ * One lab-aware circuit breaker. opossum keeps the rolling window, the open/half-open/closed
+ * state and the reset timer; calls report to it through its own events (`fire`, `success`,
+ * `failure`) and trip it with its own rule (see `judge`). This adds what labs need on top: N
+ * half-open trials that must all succeed, a capacity whose rejections are not failures, per-call
+ * timeouts that abort the action, maintenance windows that force the breaker open, error
+ * classification, and the contract's metrics, a span event per call and a warning log per
+ * transition.
  *
- * The closed path is kept cheap (see BENCHMARKS.md): the state is read from a field kept current
- * by opossum's events and a cached next maintenance boundary; per-call timeouts share one timer
- * per breaker (calls time out in the order they started, since the timeout is the same for all);
- * metric labels are built once per outcome.
+ * The closed path is kept cheap (see BENCHMARKS.md): a call runs the action itself instead of
+ * through opossum's fire() (whose promise layers, semaphore and clock reads cost about as much as
+ * the rest of the call); the state is read from a field kept current by opossum's events and a
+ * cached next maintenance boundary; per-call timeouts share one timer per breaker (calls time out
+ * in the order they started, since the timeout is the same for all); each outcome's metric series
+ * is bound once and updated in place (see {@link CallSeries}). The open path builds no stack
+ * trace, throws nothing and runs no async function.
  */
 export class LabBreaker {
   readonly name: string;
@@ -99,10 +131,9 @@ export class LabBreaker {
   readonly policy: BreakerPolicy;
   private readonly observers: BreakerObservers;
   private readonly classify: ErrorClassifier | undefined;
-  private readonly opossum: CircuitBreaker<
-    [BreakerAction<unknown>, AbortSignal | undefined, number],
-    unknown
-  >;
+  private readonly opossum: CircuitBreaker<[], never>;
+  /** opossum's rolling window, read directly (undefined if its internals were not recognised). */
+  private readonly window: CountingWindow | undefined;
   private current: BreakerState;
   private inFlight = 0;
   private trialsStarted = 0;
@@ -117,8 +148,10 @@ export class LabBreaker {
   private pendingTail: Pending | undefined;
   /** The one timer behind every call's timeout; referenced only while a call is pending. */
   private deadlineTimer: NodeJS.Timeout | undefined;
-  /** `{breaker, outcome}` label objects, built on an outcome's first call and never mutated. */
-  private outcomeLabels: Partial<Record<CallOutcome, Record<string, string>>> | undefined;
+  /** The metric series of each outcome, bound on the outcome's first call; none without metrics. */
+  private readonly series: Partial<Record<CallOutcome, CallSeries>> | undefined;
+  /** A span per call (`spanPerCall` with a tracer) instead of an event on the caller's span. */
+  private readonly spanPerCall: boolean;
   /** When the current opening admits a trial; built once per opening, not per rejection. */
   private retryAfter: Date | undefined;
 
@@ -132,21 +165,23 @@ export class LabBreaker {
     this.name = breakerName(key);
     this.policy = policy;
     this.observers = observers;
+    this.series = observers.metrics ? {} : undefined;
+    this.spanPerCall = observers.spanPerCall === true && observers.tracer !== undefined;
     this.classify = classify;
-    this.opossum = new CircuitBreaker(
-      (action: BreakerAction<unknown>, signal: AbortSignal | undefined, started: number) =>
-        this.run(action, signal, started),
-      {
-        timeout: false,
-        errorThresholdPercentage: policy.errorThreshold * 100,
-        volumeThreshold: policy.volumeThreshold,
-        rollingCountTimeout: policy.rollingWindowMs,
-        rollingCountBuckets: ROLLING_BUCKETS,
-        resetTimeout: policy.resetTimeoutMs,
-        errorFilter: (error: unknown) => classifyError(error, this.classify) === 'ignored',
-        enableSnapshots: false,
-      },
-    );
+    // Calls never go through opossum's fire(): see `call`. opossum requires an action anyway.
+    this.opossum = new CircuitBreaker(notFired, {
+      timeout: false,
+      errorThresholdPercentage: policy.errorThreshold * 100,
+      volumeThreshold: policy.volumeThreshold,
+      rollingCountTimeout: policy.rollingWindowMs,
+      rollingCountBuckets: ROLLING_BUCKETS,
+      resetTimeout: policy.resetTimeoutMs,
+      enableSnapshots: false,
+      // On, every failure would copy and sort every latency in the window to judge the error
+      // ratio: a failure storm would slow down as the window fills. Nothing reads percentiles.
+      rollingPercentilesEnabled: false,
+    });
+    this.window = countOnly(this.opossum.status);
     this.opossum.on('open', () => {
       this.openedAt = Date.now();
       this.retryAfter = undefined;
@@ -189,47 +224,85 @@ export class LabBreaker {
    * the fallback when one is given; ignored errors (4xx, validation) reach the caller untouched
    * and never open the breaker.
    */
-  async call<T>(action: BreakerAction<T>, options: CallOptions<T> = NO_OPTIONS): Promise<T> {
-    if (this.disposed) throw new Error(`circuit breaker ${this.name} has been disposed`);
+  call<T>(action: BreakerAction<T>, options: CallOptions<T> = NO_OPTIONS): Promise<T> {
+    if (this.disposed) return Promise.reject(new Error(`circuit breaker ${this.name} has been disposed`));
     const started = performance.now();
     // A window may start or end before its timer fires: the call checks the cached boundary.
     if (this.nextBoundary !== NO_BOUNDARY && Date.now() >= this.nextBoundary) this.crossBoundary();
     const state = this.current;
-    let outcome: CallOutcome;
-    let result: T | undefined;
+    const rejection = this.rejection(state);
+    if (rejection === undefined) return this.execute(action, options, state, started);
+    if (options.fallback) return this.fail(rejection, 'rejected', state, started, options);
+    // The open path: no async function, no throw (both cost more than the rest of a rejection).
+    this.record('rejected', (performance.now() - started) / 1000, state);
+    // Planned maintenance must not spend the error budget of the request that hit it.
+    if (rejection instanceof MaintenanceError) excludeFromSlis('maintenance');
+    return rejectLater(rejection);
+  }
+
+  /** Runs a call the breaker admitted; settles it through {@link fail} unless it succeeds. */
+  private async execute<T>(
+    action: BreakerAction<T>,
+    options: CallOptions<T>,
+    state: BreakerState,
+    started: number,
+  ): Promise<T> {
     let error: unknown;
+    let outcome: CallOutcome;
     try {
-      if (state === 'closed' || state === 'half_open') {
-        this.admit(state);
+      let result: T;
+      if (state === 'closed') {
+        // What opossum's fire() would do, without its promise layers: the window counts the
+        // call ('fire'), then its success or failure (judge).
+        this.opossum.emit('fire');
         this.inFlight++;
         try {
-          result =
-            state === 'closed'
-              ? ((await this.opossum.fire(action, options.signal, started)) as T)
-              : await this.trial(action, options.signal, started);
+          result = await this.run(action, options.signal, started);
+        } finally {
+          this.inFlight--;
+        }
+        this.opossum.emit('success');
+      } else if (state === 'half_open') {
+        this.inFlight++;
+        try {
+          result = await this.trial(action, options.signal, started);
         } finally {
           this.inFlight--;
         }
       } else {
-        result = await this.bypass(action, options.signal, state, started);
+        result = await this.run(action, options.signal, started);
       }
-      outcome = 'success';
+      this.record('success', (performance.now() - started) / 1000, state);
+      return result;
     } catch (caught) {
       error = caught;
       outcome = this.outcomeOf(caught);
+      if (state === 'closed') this.judge(caught);
     }
-    if (outcome !== 'success' && outcome !== 'ignored' && options.fallback) {
+    return this.fail(error, outcome, state, started, options);
+  }
+
+  /**
+   * A call that did not succeed: the fallback's result (failures, timeouts and rejections; not
+   * ignored errors), or the error (the fallback's own, if it failed; the outcome stays).
+   */
+  private async fail<T>(
+    error: unknown,
+    outcome: CallOutcome,
+    state: BreakerState,
+    started: number,
+    options: CallOptions<T>,
+  ): Promise<T> {
+    if (outcome !== 'ignored' && options.fallback) {
       try {
-        result = await options.fallback(error);
-        outcome = 'fallback';
-        error = undefined;
+        const result = await options.fallback(error);
+        this.record('fallback', (performance.now() - started) / 1000, state);
+        return result;
       } catch (fallbackError) {
         error = fallbackError;
       }
     }
     this.record(outcome, (performance.now() - started) / 1000, state);
-    if (outcome === 'success' || outcome === 'fallback') return result as T;
-    // Planned maintenance must not spend the error budget of the request that hit it.
     if (error instanceof MaintenanceError) excludeFromSlis('maintenance');
     throw error;
   }
@@ -247,29 +320,47 @@ export class LabBreaker {
     this.opossum.shutdown();
   }
 
-  /** Throws when a guarded state cannot take the call now (over capacity, open). */
-  private admit(state: BreakerState): void {
-    if (this.inFlight >= this.policy.capacity) throw new CapacityError(this.name, this.policy.capacity);
-    if (state === 'half_open' && this.trialsStarted >= this.policy.halfOpenTrials) {
-      throw new BreakerOpenError(this.name);
-    }
-  }
-
-  /** States that do not go through opossum: disabled runs the action, the others reject. */
-  private bypass<T>(
-    action: BreakerAction<T>,
-    signal: AbortSignal | undefined,
-    state: BreakerState,
-    started: number,
-  ): Promise<T> {
-    if (state === 'disabled') return this.run(action, signal, started);
+  /**
+   * Why the breaker cannot take a call now (maintenance, open, half-open trial slots taken, over
+   * capacity), or `undefined` when it can. A disabled breaker takes every call.
+   */
+  private rejection(state: BreakerState): BreakerRejectedError | undefined {
+    if (state === 'disabled') return undefined;
     if (state === 'forced_open') {
       const window = this.maintenanceNow() as MaintenanceWindow;
-      throw new MaintenanceError(this.name, target(this.key), window.end, window.reason);
+      return new MaintenanceError(this.name, target(this.key), window.end, window.reason);
     }
-    if (this.inFlight >= this.policy.capacity) throw new CapacityError(this.name, this.policy.capacity);
-    this.retryAfter ??= new Date(this.openedAt + this.policy.resetTimeoutMs);
-    throw new BreakerOpenError(this.name, this.retryAfter);
+    if (this.inFlight >= this.policy.capacity) return new CapacityError(this.name, this.policy.capacity);
+    if (state === 'open') {
+      this.retryAfter ??= new Date(this.openedAt + this.policy.resetTimeoutMs);
+      return new BreakerOpenError(this.name, this.retryAfter);
+    }
+    if (state === 'half_open' && this.trialsStarted >= this.policy.halfOpenTrials) {
+      return new BreakerOpenError(this.name);
+    }
+    return undefined;
+  }
+
+  /**
+   * Counts a closed call's error in opossum's window as opossum's fire() does, and opens the
+   * breaker the same way (opossum 10.0.0's `handleError` and `fail`): an ignored error counts as
+   * a success; a failure counts as one and opens the breaker when the window holds at least the
+   * minimum volume and the failure ratio is above the threshold (or opossum is half-open).
+   */
+  private judge(error: unknown): void {
+    const opossum = this.opossum;
+    if (classifyError(error, this.classify) === 'ignored') {
+      opossum.emit('success');
+      return;
+    }
+    opossum.emit('failure', error);
+    const halfOpen = opossum.halfOpen;
+    const window = this.window;
+    const stats = window ? undefined : opossum.stats;
+    const fires = window ? window.sum('fires') : (stats as CircuitBreaker.Stats).fires;
+    if (fires < this.policy.volumeThreshold && !halfOpen) return;
+    const failures = window ? window.sum('failures') : (stats as CircuitBreaker.Stats).failures;
+    if ((failures / fires) * 100 > this.policy.errorThreshold * 100 || halfOpen) opossum.open();
   }
 
   private async trial<T>(
@@ -420,23 +511,21 @@ export class LabBreaker {
     return classifyError(error, this.classify) === 'ignored' ? 'ignored' : 'failure';
   }
 
-  /** The labels of one outcome's series, built once: prom-client copies before it adds any. */
-  private labelsOf(outcome: CallOutcome): Record<string, string> {
-    this.outcomeLabels ??= {};
-    const labels = this.outcomeLabels[outcome] ?? { [LABEL.breaker]: this.name, [LABEL.outcome]: outcome };
-    this.outcomeLabels[outcome] = labels;
-    return labels;
+  /** The series of an outcome's calls, bound on its first call. */
+  private bindSeries(outcome: CallOutcome): CallSeries {
+    const series = new CallSeries(this.observers.metrics as BreakerMetrics, {
+      [LABEL.breaker]: this.name,
+      [LABEL.outcome]: outcome,
+    });
+    (this.series as Partial<Record<CallOutcome, CallSeries>>)[outcome] = series;
+    return series;
   }
 
   private record(outcome: CallOutcome, seconds: number, state: BreakerState): void {
-    const metrics = this.observers.metrics;
-    if (metrics) {
-      const labels = this.outcomeLabels?.[outcome] ?? this.labelsOf(outcome);
-      metrics.calls.inc(labels);
-      metrics.duration.observe(labels, seconds);
-    }
-    if (this.observers.spanPerCall && this.observers.tracer) {
-      const span: Span = this.observers.tracer.startSpan(
+    const series = this.series;
+    if (series !== undefined) (series[outcome] ?? this.bindSeries(outcome)).record(seconds);
+    if (this.spanPerCall) {
+      const span: Span = (this.observers.tracer as Tracer).startSpan(
         `breaker ${this.name}`,
         { attributes: this.attributes(state, outcome) },
         context.active(),

@@ -7,6 +7,7 @@
 const DURATION_PATTERN =
   '^(?=\\d)(\\d+(\\.\\d+)?d)?(\\d+(\\.\\d+)?h)?(\\d+(\\.\\d+)?m)?(\\d+(\\.\\d+)?s)?(\\d+(\\.\\d+)?ms)?$';
 const NAME_PART_PATTERN = '^[^/]+$';
+const NAME_PART_PROBLEM = 'is empty or contains "/"';
 
 const duration = (description: string) => ({
   description,
@@ -14,6 +15,7 @@ const duration = (description: string) => ({
     { type: 'string', pattern: DURATION_PATTERN },
     { type: 'number', minimum: 0 },
   ],
+  'x-problem': 'is not a duration',
   'x-hint': 'use e.g. 500ms, 10s, 5m, 1h30m',
 });
 
@@ -80,6 +82,7 @@ export const LAB_SETTINGS_SCHEMA = {
       type: 'string',
       description: 'Name of the lab; names generated files and alert labels',
       pattern: '^[A-Za-z0-9._-]+$',
+      'x-problem': 'cannot name generated files and alert labels',
       'x-hint': 'use letters, digits, ".", "_" or "-", e.g. lab: lab-a',
     },
     storage_zones: {
@@ -93,6 +96,7 @@ export const LAB_SETTINGS_SCHEMA = {
           name: {
             type: 'string',
             pattern: '^[a-z0-9_]+$',
+            'x-problem': 'is not a zone name',
             'x-hint': 'lower-case letters, digits and _, e.g. freezer_minus_80',
           },
           temperature: {
@@ -110,6 +114,7 @@ export const LAB_SETTINGS_SCHEMA = {
           temperature_for: {
             type: 'string',
             pattern: '^(?=\\d)(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?$',
+            'x-problem': 'is not a duration of whole d, h, m, s',
             description: 'Overrides how long the temperature must be off before the alert fires',
             'x-hint': 'a duration such as temperature_for: 10m',
           },
@@ -136,9 +141,15 @@ export const LAB_SETTINGS_SCHEMA = {
           instrument: {
             type: 'string',
             pattern: NAME_PART_PATTERN,
+            'x-problem': NAME_PART_PROBLEM,
             'x-hint': 'name the instrument without "/", e.g. sequencer-1',
           },
-          lab: { type: 'string', pattern: NAME_PART_PATTERN, 'x-hint': 'a lab name without "/", e.g. lab-a' },
+          lab: {
+            type: 'string',
+            pattern: NAME_PART_PATTERN,
+            'x-problem': NAME_PART_PROBLEM,
+            'x-hint': 'a lab name without "/", e.g. lab-a',
+          },
           window: maintenanceWindowOfRule.properties.window,
           reason: maintenanceWindowOfRule.properties.reason,
         },
@@ -162,9 +173,9 @@ export const LAB_SETTINGS_SCHEMA = {
                 additionalProperties: false,
                 minProperties: 1,
                 properties: {
-                  lab: { type: 'string', pattern: NAME_PART_PATTERN },
-                  instrument: { type: 'string', pattern: NAME_PART_PATTERN },
-                  operation: { type: 'string', pattern: NAME_PART_PATTERN },
+                  lab: { type: 'string', pattern: NAME_PART_PATTERN, 'x-problem': NAME_PART_PROBLEM },
+                  instrument: { type: 'string', pattern: NAME_PART_PATTERN, 'x-problem': NAME_PART_PROBLEM },
+                  operation: { type: 'string', pattern: NAME_PART_PATTERN, 'x-problem': NAME_PART_PROBLEM },
                 },
                 'x-hint': 'add match: {lab, instrument, operation} (any of them, no "/")',
               },
@@ -177,12 +188,14 @@ export const LAB_SETTINGS_SCHEMA = {
     grafana_url: {
       type: 'string',
       pattern: '^https?://',
+      'x-problem': 'is not an http(s) URL',
       description: "Base URL of the lab's Grafana, for alert dashboard_url links",
       'x-hint': 'e.g. grafana_url: https://grafana.lab-a.example',
     },
     runbook_base_url: {
       type: 'string',
       pattern: '^https?://',
+      'x-problem': 'is not an http(s) URL',
       description:
         'Base URL of the runbooks; alerts link to <base>/slo/<name> and <base>/operational/<alert>',
       'x-hint': 'e.g. runbook_base_url: https://runbooks.tracseq.dev',
@@ -190,6 +203,7 @@ export const LAB_SETTINGS_SCHEMA = {
     dashboard_uid_prefix: {
       type: 'string',
       pattern: '^[a-z0-9-]*$',
+      'x-problem': 'is not a dashboard uid prefix',
       description: 'Prefix of every generated dashboard uid (tracseq- gives tracseq-slo-overview)',
       'x-hint': 'lower-case letters, digits and dashes, e.g. lab-a-',
     },

@@ -87,7 +87,7 @@ describe('parseLabSettings', () => {
 
   it('refuses a lab name that cannot name files and labels (was: on-call "names generated files")', () => {
     expect(problemsOf(() => parseLabSettings('lab: "lab a/b"\n', 'l.yaml'))).toEqual([
-      'l.yaml:1:6: lab: "lab a/b" is not valid here. Fix: use letters, digits, ".", "_" or "-", e.g. lab: lab-a',
+      'l.yaml:1:6: lab: "lab a/b" cannot name generated files and alert labels. Fix: use letters, digits, ".", "_" or "-", e.g. lab: lab-a',
     ]);
   });
 
@@ -98,7 +98,7 @@ describe('parseLabSettings', () => {
     );
     expect(problemsOf(() => parseLabSettings(bad, 'lab.yaml'))).toEqual([
       'lab.yaml:5:85: storage_zones[0].temperature_margin: -3 is not > 0. Fix: a positive number of °C, e.g. temperature_margin: 5',
-      'lab.yaml:5:106: storage_zones[0].temperature_for: "soon" is not valid here. Fix: a duration such as temperature_for: 10m',
+      'lab.yaml:5:106: storage_zones[0].temperature_for: "soon" is not a duration of whole d, h, m, s. Fix: a duration such as temperature_for: 10m',
     ]);
   });
 
@@ -117,7 +117,7 @@ describe('parseLabSettings', () => {
         parseLabSettings('lab: a\nstorage_zones:\n  - { name: Freezer, temperature: 1, capacity: 1 }\n'),
       ),
     ).toEqual([
-      'laboratory_settings:3:13: storage_zones[0].name: "Freezer" is not valid here. Fix: lower-case letters, digits and _, e.g. freezer_minus_80',
+      'laboratory_settings:3:13: storage_zones[0].name: "Freezer" is not a zone name. Fix: lower-case letters, digits and _, e.g. freezer_minus_80',
     ]);
     expect(problemsOf(() => parseLabSettings('lab: a\nallow_lists: { labs: lab-a }\n'))).toEqual([
       'laboratory_settings:2:22: allow_lists.labs: "lab-a" is not an array. Fix: a list of strings, e.g. [blood, saliva]',
@@ -187,13 +187,13 @@ describe('breakers section', () => {
       ),
     ).toEqual([
       'laboratory_settings: breakers.extra: unknown field "extra". Fix: remove it or correct the spelling; allowed here: defaults, rules',
-      'laboratory_settings: breakers.defaults.timeout: "ten seconds" is not valid here. Fix: use e.g. 500ms, 10s, 5m, 1h30m',
+      'laboratory_settings: breakers.defaults.timeout: "ten seconds" is not a duration. Fix: use e.g. 500ms, 10s, 5m, 1h30m',
       'laboratory_settings: breakers.defaults.errorThreshold: 50 is not <= 1. Fix: a ratio in (0, 1], e.g. 0.5 for 50 %',
       'laboratory_settings: breakers.rules[0].match.room: unknown field "room". Fix: remove it or correct the spelling; allowed here: lab, instrument, operation',
       'laboratory_settings: breakers.rules[0].halfOpenTrials: 0 is not >= 1. Fix: a whole number >= 1, e.g. 1',
       'laboratory_settings: breakers.rules[1]: missing required field "match". Fix: add match: {lab, instrument, operation} (any of them, no "/")',
       'laboratory_settings: breakers.rules[3].match: must not be empty. Fix: add match: {lab, instrument, operation} (any of them, no "/")',
-      'laboratory_settings: breakers.rules[3].timeout: "soon" is not valid here. Fix: use e.g. 500ms, 10s, 5m, 1h30m',
+      'laboratory_settings: breakers.rules[3].timeout: "soon" is not a duration. Fix: use e.g. 500ms, 10s, 5m, 1h30m',
     ]);
   });
 
@@ -244,7 +244,7 @@ breakers:
         }),
       ),
     ).toEqual([
-      'laboratory_settings: maintenance_windows[0].instrument: "a/b" is not valid here. Fix: name the instrument without "/", e.g. sequencer-1',
+      'laboratory_settings: maintenance_windows[0].instrument: "a/b" is empty or contains "/". Fix: name the instrument without "/", e.g. sequencer-1',
       'laboratory_settings: maintenance_windows[2].when: unknown field "when". Fix: remove it or correct the spelling; allowed here: instrument, lab, window, reason',
     ]);
     expect(

@@ -20,11 +20,21 @@ export function pointerToPath(pointer: string): (string | number)[] {
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
-type SchemaNode = { readonly 'x-hint'?: string; readonly properties?: Record<string, SchemaNode> };
+type SchemaNode = {
+  readonly 'x-hint'?: string;
+  readonly 'x-problem'?: string;
+  readonly properties?: Record<string, SchemaNode>;
+};
 
 function hintOf(schema: unknown, fallback: string): string {
   const hint = (schema as SchemaNode | undefined)?.['x-hint'];
   return typeof hint === 'string' ? hint : fallback;
+}
+
+/** What is wrong with a value that fails a pattern or a `oneOf`: the node's `x-problem`, else generic. */
+function problemOf(schema: unknown): string {
+  const problem = (schema as SchemaNode | undefined)?.['x-problem'];
+  return typeof problem === 'string' ? problem : 'is not valid here';
 }
 
 function show(value: unknown): string {
@@ -79,7 +89,7 @@ export function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] 
         problems.push({
           path,
           atKey: false,
-          message: `${show(error.data)} is not valid here`,
+          message: `${show(error.data)} ${problemOf(error.parentSchema)}`,
           hint: hint('see the schema'),
         });
         break;
@@ -109,7 +119,7 @@ export function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] 
         problems.push({
           path,
           atKey: false,
-          message: `${show(error.data)} is not valid here`,
+          message: `${show(error.data)} ${problemOf(error.parentSchema)}`,
           hint: hint(`match ${String(p.pattern)}`),
         });
         break;
