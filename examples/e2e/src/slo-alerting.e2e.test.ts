@@ -1,12 +1,19 @@
 // End-to-end: both example services under load, watched by a real Prometheus and Alertmanager that
 // run the rules our CLI generates from examples/demo-slos (1-day period, so the page windows are
-// 2m & 10s and 12m & 1m). Faults go in through the services' own /admin/faults switches, exactly as
-// the demo and the load generator inject them.
+// 2m & 10s and 12m & 1m), plus the lab's storage alerts with the demo's shortened delays. Faults go
+// in through the services' own /admin/faults switches, exactly as the demo and the load generator
+// inject them.
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LoadOptions, type LoadStats, runLoad, setFault } from '@tracseq/example-load';
-import { buildAlertmanagerConfig } from '@tracseq/oncall';
+import {
+  buildAlertmanagerConfig,
+  buildLabOperationalRules,
+  readLabAlertInputs,
+  resolveOperationalOptions,
+} from '@tracseq/oncall';
 import {
   type AlertmanagerHandle,
   type ElasticsearchDouble,
@@ -29,6 +36,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = join(ROOT, 'packages/slo/dist/cli/main.js');
 const SPECS = join(ROOT, 'examples/demo-slos');
+const LAB_SETTINGS = join(ROOT, 'examples/lab-settings.yaml');
 
 // Prometheus scrapes and evaluates every second; Alertmanager groups with 1 s timings.
 const SCRAPE_SECONDS = 1;
@@ -48,6 +56,9 @@ const RATE = 20;
 
 const PAGED = { service: 'sample-service', slo: 'requests-availability' } as const;
 const SEQUENCER_BREAKER = 'lab-a/sequencer-1/schedule';
+const FILLED_ZONE = 'freezer_minus_80';
+/** The demo's storage delays (production 5m and 15m over its 30x shorter periods). */
+const STORAGE_ALERTS = { criticalFor: '10s', warningFor: '30s' } as const;
 
 interface ExplainedAlert {
   readonly slo: string;
@@ -126,7 +137,12 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
   const services: Service[] = [];
   const controller = new AbortController();
   let load: Promise<LoadStats> | undefined;
-  let live: LoadStats = { sent: 0, byStatus: {}, errors: 0 };
+  let live: LoadStats = {
+    sent: 0,
+    byStatus: {},
+    errors: 0,
+    processing: { sent: 0, byStatus: {}, errors: 0 },
+  };
   let loadOptions: LoadOptions;
   let sample: Service;
   let storage: Service;
@@ -150,8 +166,19 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
   };
 
   beforeAll(async () => {
-    // Rules and the detection bound come from the real CLI, as an SRE would get them.
+    // Rules and the detection bound come from the real CLI, as an SRE would get them; the storage
+    // alerts from the on-call library with the demo's delays, as the demo builds them.
     cli(['generate', SPECS, '--out', work.path]);
+    const storageRules = join(work.path, 'rules/operational-lab.rules.json'); // JSON is YAML too
+    writeFileSync(
+      storageRules,
+      JSON.stringify(
+        buildLabOperationalRules(
+          readLabAlertInputs(readFileSync(LAB_SETTINGS, 'utf8'), LAB_SETTINGS),
+          resolveOperationalOptions({ storage: STORAGE_ALERTS }),
+        ),
+      ),
+    );
     const report = JSON.parse(
       cli(['explain', SPECS, '--evaluation-interval', `${EVAL_SECONDS}s`, '--json']),
     ) as { ok: boolean; alerts: ExplainedAlert[] };
@@ -190,7 +217,10 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
     services.push(sample);
 
     prometheus = await startPrometheus({
-      ruleFiles: ['sample-service', 'storage-service'].map((s) => join(work.path, `rules/${s}.rules.yml`)),
+      ruleFiles: [
+        ...['sample-service', 'storage-service'].map((s) => join(work.path, `rules/${s}.rules.yml`)),
+        storageRules,
+      ],
       scrapeTargets: [
         { job: 'sample-service', targets: [new URL(sample.url).host] },
         { job: 'storage-service', targets: [new URL(storage.url).host] },
@@ -224,7 +254,12 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
     const es = elasticsearch as ElasticsearchDouble;
     // Shipping works before the trouble starts.
     await es.waitForDocuments(10);
-    const snapshot = () => ({ ...live.byStatus, errors: live.errors });
+    const snapshot = () => ({
+      ...live.byStatus,
+      errors: live.errors,
+      ...Object.fromEntries(Object.entries(live.processing.byStatus).map(([k, v]) => [`process ${k}`, v])),
+      'process errors': live.processing.errors,
+    });
     for (const mode of ['down', 'stall', { status: 500 }] as const) {
       await es.setMode(mode);
       const before = snapshot();
@@ -237,14 +272,16 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
           .map(([k, v]) => [k, v - ((before as Record<string, number>)[k] ?? 0)] as const)
           .filter(([, v]) => v !== 0),
       );
-      // Every submission went through the whole saga, storage-service included: 2xx only, no
-      // 5xx, no connection errors, and a steady flow of them.
+      // Every submission went through the whole saga, storage-service included, and every
+      // processing freed its slot there: 2xx only, no 5xx, no connection errors, a steady flow.
       const context = `load responses while Elasticsearch is ${JSON.stringify(mode)}: ${JSON.stringify(delta)}`;
       expect(
-        Object.keys(delta).filter((k) => !/^2\d\d$/.test(k)),
+        Object.keys(delta).filter((k) => !/^(process )?2\d\d$/.test(k)),
         context,
       ).toEqual([]);
-      const served = Object.values(delta).reduce((a, b) => a + b, 0);
+      const served = Object.entries(delta)
+        .filter(([k]) => /^2\d\d$/.test(k))
+        .reduce((a, [, b]) => a + b, 0);
       expect(served, context).toBeGreaterThan(RATE * 2);
       services.forEach((s, i) => {
         expect(s.stdoutLines(), `${s.name} stdout lines`).toBeGreaterThan(lines[i] as number);
@@ -274,6 +311,29 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
       );
     }
     expect((await p.alerts()).filter((a) => a.labels.alertname === 'SloErrorBudgetBurn')).toEqual([]);
+  });
+
+  it('processes every accepted sample: its storage slot comes free and 1 in 400 fails QC as contaminated', async () => {
+    const p = prometheus as PrometheusHandle;
+    const sum = async (expr: string) => (await p.queryValue(`sum(${expr})`)) ?? 0;
+    await waitFor(
+      async () =>
+        (await sum('tracseq_sample_errors_total{service="sample-service",reason="contaminated"}')) >= 1,
+      { timeoutMs: 60_000, description: 'the first contaminated sample (1 in 400 processed)' },
+    );
+    // One scrape holds both counters, and /process moves them together.
+    const [success, contaminated] = await Promise.all([
+      sum('tracseq_samples_processed_total{service="sample-service",outcome="success"}'),
+      sum('tracseq_sample_errors_total{service="sample-service",reason="contaminated"}'),
+    ]);
+    expect(success).toBeGreaterThanOrEqual(399);
+    // Spread evenly, never drawn: exactly one per 400 processed so far.
+    expect(contaminated).toBe(Math.floor((success + contaminated) / 400));
+    // Processing consumes the sample, so storage holds only the samples between submission and
+    // processing, not every sample ever submitted.
+    const received = await sum('tracseq_samples_received_total{service="sample-service"}');
+    const used = await sum('tracseq_storage_used_slots{service="storage-service"}');
+    expect(used, `${used} slots used after ${received} samples`).toBeLessThan(received / 4);
   });
 
   // explain's bound assumes a clean long window before the outage; here the 2m window holds only
@@ -348,7 +408,8 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
     }
     // With every page of the group resolved, Alertmanager says so for the whole group.
     const last: WebhookNotification = await waitFor(
-      () => later().find((n) => n.path === '/page' && n.status === 'resolved'),
+      () =>
+        later().find((n) => n.path === '/page' && n.status === 'resolved' && n.groupLabels.slo === PAGED.slo),
       { timeoutMs: 10_000, description: 'a resolved notification of the whole page group' },
     );
     expect(last).toMatchObject({
@@ -416,11 +477,48 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
     }
   });
 
-  it('never paged for another service, and stops every process it started', async () => {
+  it('fills freezer_minus_80 without a 409 on storage-fill, pages for it, and resolves when the batch leaves', async () => {
+    const p = prometheus as PrometheusHandle;
     const hook = webhook as WebhookReceiver;
+    const storagePage = (status: 'firing' | 'resolved') => (n: WebhookNotification) =>
+      n.path === '/page' &&
+      n.alerts.some(
+        (a) =>
+          a.status === status &&
+          a.labels.alertname === 'TracseqStorageZoneAlmostFull' &&
+          a.labels.severity === 'critical' &&
+          a.labels.zone === FILLED_ZONE,
+      );
+    // sample-service exports the zone gauges too (at 0): storage-service's are the ones that move.
+    const zone = `{service="storage-service",zone="${FILLED_ZONE}"}`;
+    const fill = `tracseq_storage_used_slots${zone} / tracseq_storage_capacity_slots${zone}`;
+    const rejectedBefore = live.byStatus['409'] ?? 0;
+    const started = Date.now();
+    await setFault(loadOptions, 'storage-fill');
+    try {
+      // 20 s of filling, 10 s at >= 95 %, then evaluation, group_wait and delivery.
+      const page = await hook.waitForNotification(storagePage('firing'), 60_000);
+      measured.push(`storage page: ${seconds(page.receivedAt - started)} s after the fill began`);
+      const ratio = (await p.queryValue(fill)) ?? 0;
+      expect(ratio).toBeGreaterThanOrEqual(0.95);
+      expect(ratio).toBeLessThan(1);
+      expect(live.byStatus['409'] ?? 0, 'submissions rejected as storage full').toBe(rejectedBefore);
+    } finally {
+      await setFault(loadOptions, 'none');
+    }
+    await hook.waitForNotification(storagePage('resolved'), 30_000);
+    expect((await p.queryValue(fill)) ?? 1).toBeLessThan(0.5);
+  });
+
+  it('paged for no service the faults did not hit, and stops every process it started', async () => {
+    const hook = webhook as WebhookReceiver;
+    // The one alert of storage-service the run provoked: the filled zone.
     const foreign = hook.notifications
       .flatMap((n) => n.alerts)
-      .filter((a) => a.labels.service !== PAGED.service);
+      .filter((a) => a.labels.service !== PAGED.service)
+      .filter(
+        (a) => !(a.labels.alertname === 'TracseqStorageZoneAlmostFull' && a.labels.zone === FILLED_ZONE),
+      );
     expect(foreign.map((a) => a.labels)).toEqual([]);
 
     const urls = [

@@ -1,5 +1,7 @@
 // Example sample-service: POST /api/samples runs the submission saga (validate -> reserve storage
-// -> update inventory -> schedule processing) through lab circuit breakers.
+// -> update inventory -> schedule processing) through lab circuit breakers; POST
+// /api/samples/:id/process sequences a sample (1 in 400 fails QC as contaminated), which consumes
+// it and frees its storage slot.
 // Run: PORT=3001 STORAGE_SERVICE_URL=http://127.0.0.1:3002 node src/main.ts
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -36,9 +38,30 @@ interface Sample {
   receivedAt: number;
   reservationId?: string;
 }
+/** Samples kept for GET /api/samples/:id; the oldest are forgotten past this many. */
+const MAX_SAMPLES = 50_000;
 const samples = new Map<string, Sample>();
 const inventory = new Map<string, number>();
-let faults: Faults & { sequencerOutage: boolean } = { ...NO_FAULTS, sequencerOutage: false };
+let faults: Faults & { sequencerOutage: boolean; contaminatedReagents: boolean } = {
+  ...NO_FAULTS,
+  sequencerOutage: false,
+  contaminatedReagents: false,
+};
+
+/**
+ * Share of processed samples that fail QC as contaminated: the lab's usual rate, or a bad reagent
+ * lot's (fault `contaminatedReagents`). Spread evenly rather than drawn at random, so a run's
+ * first few hundred samples never show a rate the lab does not have.
+ */
+const CONTAMINATION = { usual: 1 / 400, badReagents: 0.3 } as const;
+let contaminationDue = 0;
+function contaminated(): boolean {
+  contaminationDue += faults.contaminatedReagents ? CONTAMINATION.badReagents : CONTAMINATION.usual;
+  // 400 additions of 1/400 land a hair under 1 in floating point.
+  if (contaminationDue < 1 - 1e-9) return false;
+  contaminationDue -= 1;
+  return true;
+}
 
 class HttpError extends Error {
   readonly status: number;
@@ -151,6 +174,7 @@ api.post('/', async (req, res) => {
       sample,
     );
     samples.set(sample.id, sample);
+    if (samples.size > MAX_SAMPLES) samples.delete(samples.keys().next().value as string);
     res.status(201).json({ id: sample.id, status: sample.status });
   } catch (error) {
     const cause = error instanceof WorkflowError ? error.cause : error;
@@ -177,10 +201,14 @@ api.get('/:id', (req, res) => {
   else res.json(sample);
 });
 
-api.post('/:id/process', (req, res) => {
+api.post('/:id/process', async (req, res) => {
   const sample = samples.get(req.params.id);
   if (!sample) {
     res.status(404).json({ error: 'no such sample' });
+    return;
+  }
+  if (sample.status !== 'scheduled') {
+    res.status(409).json({ error: `sample ${sample.id} is already ${sample.status}` });
     return;
   }
   // Simulated lab time: minutes of sequencing compressed into the request.
@@ -190,11 +218,28 @@ api.post('/:id/process', (req, res) => {
     { sampleType: sample.sampleType, stage: 'total' },
     sequencing + 1_800 + Math.random() * 9_000,
   );
-  const ok = Math.random() > 0.005;
+  const ok = !contaminated();
   sample.status = ok ? 'processed' : 'failed';
   lab.sampleProcessed({ sampleType: sample.sampleType, outcome: ok ? 'success' : 'failed' });
   if (!ok) lab.sampleError({ reason: 'contaminated' });
-  res.json({ id: sample.id, status: sample.status });
+  // Sequencing consumes the sample (a contaminated one is discarded): its slot is free again.
+  // The result stands even when storage-service cannot be told; the slot then stays taken.
+  let storageReleased = false;
+  try {
+    await breakers.call(
+      { lab: lab.settings.lab, instrument: 'storage-service', operation: 'release' },
+      (signal) =>
+        storageCall(`/api/storage/reservations/${sample.reservationId}`, { method: 'DELETE' }, signal),
+    );
+    storageReleased = true;
+    delete sample.reservationId;
+  } catch (error) {
+    telemetry.logger.warn(
+      { err: error, sampleId: sample.id },
+      'storage slot of a processed sample not released',
+    );
+  }
+  res.json({ id: sample.id, status: sample.status, storageReleased });
 });
 app.use('/api/samples', api);
 
@@ -204,10 +249,19 @@ app.post('/admin/faults', (req, res) => {
     res.status(400).json({ error: next });
     return;
   }
-  const { sequencerOutage: outage, sequencerMaintenanceMinutes: minutes } = req.body as {
+  const {
+    sequencerOutage: outage,
+    sequencerMaintenanceMinutes: minutes,
+    contaminatedReagents: badReagents,
+  } = req.body as {
     sequencerOutage?: unknown;
     sequencerMaintenanceMinutes?: unknown;
+    contaminatedReagents?: unknown;
   };
+  if (badReagents !== undefined && typeof badReagents !== 'boolean') {
+    res.status(400).json({ error: 'contaminatedReagents must be true or false' });
+    return;
+  }
   if (minutes !== undefined && (typeof minutes !== 'number' || minutes < 0 || minutes > 1_440)) {
     res.status(400).json({ error: 'sequencerMaintenanceMinutes must be 0..1440 (0 ends it)' });
     return;
@@ -224,7 +278,11 @@ app.post('/admin/faults', (req, res) => {
       ],
     });
   }
-  faults = { ...next, sequencerOutage: typeof outage === 'boolean' ? outage : faults.sequencerOutage };
+  faults = {
+    ...next,
+    sequencerOutage: typeof outage === 'boolean' ? outage : faults.sequencerOutage,
+    contaminatedReagents: badReagents ?? faults.contaminatedReagents,
+  };
   telemetry.logger.warn({ faults }, 'fault injection changed');
   res.json(faults);
 });
