@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Provisions what the toolkit needs on a fresh machine, then returns with PATH pointing at it:
-#   1. a supported Node (>= 22.12); when the machine's is older, Node 24 LTS from the npm `node`
+#   1. a supported Node (>= 22.15, what the OpenTelemetry packages require); when the machine's is older, Node 24 LTS from the npm `node`
 #      package into the git-ignored .tools/node (no system install, no root needed);
 #   2. npm dependencies (npm ci when the lockfile changed or node_modules is missing);
 #   3. Prometheus, promtool, Alertmanager and amtool from Debian when root, else a clear message.
@@ -16,7 +16,7 @@ tracseq_log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
 tracseq_node_ok() {
   command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=12)?0:1)'
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=15)?0:1)'
 }
 
 tracseq_ensure_node() {
@@ -25,7 +25,7 @@ tracseq_ensure_node() {
   fi
   if tracseq_node_ok; then return 0; fi
   if ! command -v npm >/dev/null 2>&1; then
-    tracseq_log "Node >= 22.12 is required and neither node nor npm is installed. Install Node 24 LTS (https://nodejs.org) and retry."
+    tracseq_log "Node >= 22.15 is required and neither node nor npm is installed. Install Node 24 LTS (https://nodejs.org) and retry."
     return 1
   fi
   tracseq_log "machine Node is $(node -v 2>/dev/null || echo missing); installing Node $TRACSEQ_NODE_VERSION into .tools/node (npm package 'node')"

@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 90_000,
     // The phases share the running stack and build on each other; never retry a half-run scenario.
     retry: 0,
+    // Fails the run when a test leaves a tracseq-* temp folder behind.
+    globalSetup: ['@tracseq/testkit/temp-dir-guard'],
   },
 });

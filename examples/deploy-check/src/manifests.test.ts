@@ -12,6 +12,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { COMPOSE_FORMATS } from './compose-formats.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -147,11 +148,15 @@ describe('compose file', () => {
     const ajv = new (
       Ajv2019 as unknown as new (
         o: object,
-      ) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } }
+      ) => {
+        compile(s: object): ((d: unknown) => boolean) & { errors?: unknown };
+        addFormat(name: string, validate: (value: string) => boolean): unknown;
+      }
     )({
       strict: false,
       allErrors: true,
     });
+    for (const [name, check] of Object.entries(COMPOSE_FORMATS)) ajv.addFormat(name, check);
     // The published schema uses pre-2019 `id` keywords (string-valued) and a `$schema` URI ajv
     // does not bundle; drop them, the constraints stay.
     const stripIds = (node: unknown): void => {
@@ -169,6 +174,16 @@ describe('compose file', () => {
     const ok = validate(compose);
     expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
     expect(ok).toBe(true);
+    // The custom formats are enforced, not ignored.
+    const [first] = Object.keys(compose.services);
+    const broken = structuredClone(compose) as typeof compose & Record<string, unknown>;
+    Object.assign(broken.services[first as string] as object, {
+      stop_grace_period: 'ten seconds',
+      ports: ['99999:80'],
+    });
+    expect(validate(broken)).toBe(false);
+    expect(JSON.stringify(validate.errors)).toContain('stop_grace_period');
+    expect(JSON.stringify(validate.errors)).toContain('ports');
     for (const service of Object.values(compose.services)) {
       for (const volume of service.volumes ?? []) {
         const source = volume.split(':')[0] as string;

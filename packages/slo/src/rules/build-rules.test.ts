@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertingRule, RecordingRule } from '@tracseq/contract';
 import { METRICS, renderYaml } from '@tracseq/contract';
 import { promtoolCheckRules } from '@tracseq/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { SloSpecFile } from '../spec/types.js';
 import { buildRules } from './build-rules.js';
 
@@ -141,6 +141,7 @@ describe('buildRules', () => {
     expect(renderYaml(buildRules(SPEC), 'test')).toBe(text);
     expect(text.endsWith('\n')).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'tracseq-rules-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'rules.yml');
     writeFileSync(file, text);
     const result = await promtoolCheckRules([file]);

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderYaml } from '@tracseq/contract';
 import { promtoolTestRules } from '@tracseq/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { SloSpecFile } from '../spec/types.js';
 import { buildRules } from './build-rules.js';
 
@@ -39,6 +39,7 @@ function values(segments: readonly Segment[], pick: (s: Segment) => number): str
 
 async function runPromtoolTest(segments: readonly Segment[], checks: { expr: string; value: number }[]) {
   const dir = mkdtempSync(join(tmpdir(), 'tracseq-period-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'rules.yml'), renderYaml(buildRules(SPEC)));
   const minutes = segments.reduce((n, s) => n + s.minutes, 0);
   writeFileSync(
