@@ -9,6 +9,7 @@ import {
   quoteLabelValue,
   renderMatchers,
 } from '@tracseq/contract';
+import { OPERATIONAL_TEST_STEP_SECONDS } from './check-test-delays.js';
 import type { LabAlertInputs } from './lab-alert-inputs.js';
 import type { OperationalOptions } from './operational-options.js';
 
@@ -37,7 +38,7 @@ export interface OperationalTestFile {
   readonly tests: readonly UnitTest[];
 }
 
-const STEP = 60;
+const STEP = OPERATIONAL_TEST_STEP_SECONDS;
 const M = METRICS;
 
 function series(name: string, labels: Record<string, string>): string {

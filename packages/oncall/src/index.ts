@@ -24,6 +24,7 @@ export {
   type OperationalTestFile,
 } from './build-operational-tests.js';
 export { buildSilences, SILENCE_AUTHOR, type Silence, type SilenceMatcher } from './build-silences.js';
+export { checkTestDelays, OPERATIONAL_TEST_STEP_SECONDS } from './check-test-delays.js';
 export { generateOperationalOutputs } from './generate-operational-outputs.js';
 export {
   type AlertZone,

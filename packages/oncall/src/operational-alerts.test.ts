@@ -5,6 +5,7 @@ import { LabSettingsError } from '@tracseq/contract';
 import { makeTempDir, promtoolCheckRules, promtoolTestRules } from '@tracseq/testkit';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { checkTestDelays } from './check-test-delays.js';
 import { generateOperationalOutputs } from './generate-operational-outputs.js';
 import { readLabAlertInputs } from './lab-alert-inputs.js';
 import { DEFAULT_OPERATIONAL_OPTIONS, resolveOperationalOptions } from './operational-options.js';
@@ -99,5 +100,17 @@ describe('operational alerts', () => {
     expect(() =>
       readLabAlertInputs('lab: lab-a\nbreakers: { rules: [ { match: {}, timeout: soon } ] }', 'l.yaml'),
     ).toThrow(/l\.yaml:2:\d+: breakers\.rules\[0\]\.match: must not be empty/);
+  });
+});
+
+describe('operational test delays', () => {
+  it('refuses a delay the generated promtool tests cannot probe, naming the option and the fix', () => {
+    const inputs = readLabAlertInputs(readFileSync(EXAMPLE, 'utf8'), 'lab.yaml');
+    const options = resolveOperationalOptions({ storage: { criticalFor: '10s' }, jobDownFor: '1m' });
+    expect(() => generateOperationalOutputs(inputs, 'lab.yaml', options)).toThrow(
+      'storage.criticalFor: 10s is too short for the generated promtool tests, which step 60s. Fix: use more than 1m',
+    );
+    expect(checkTestDelays(inputs, options)).toHaveLength(2);
+    expect(checkTestDelays(inputs, resolveOperationalOptions())).toEqual([]);
   });
 });
