@@ -26,7 +26,7 @@ async function comparisonsDuring(work: () => Promise<void>): Promise<number> {
   return comparisons;
 }
 
-describe('failure storm', () => {
+describe('reliability row 1: failure storm', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: new Date('2026-11-25T08:00:00Z') });
   });
