@@ -14,7 +14,13 @@ export interface FileChange {
 const STAGING_PREFIX = '.tracseq-slo-staging-';
 
 function statOf(path: string): Stats | undefined {
-  return statSync(path, { throwIfNoEntry: false });
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    // A parent is a file: the path does not exist; nearestDirectory names the culprit.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
 }
 
 /** The nearest directory at or above `dir` that exists; an existing non-directory is a problem. */
@@ -26,7 +32,7 @@ function nearestDirectory(dir: string, target: string): string {
       throw new InputError([
         fileProblem(
           at,
-          `is ${fileKind(stat)}, not a directory, so ${target} cannot be written`,
+          `is ${fileKind(stat)}, not a directory, so ${target} cannot be written; nothing was written`,
           'move it away or choose another --out directory',
         ),
       ]);

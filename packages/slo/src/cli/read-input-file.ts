@@ -5,11 +5,12 @@ import { describeFsError } from './fs-errors.js';
 
 /** What a non-regular file is, for the error that refuses it. */
 export function fileKind(stat: Stats): string {
+  if (stat.isFile()) return 'a file';
   if (stat.isDirectory()) return 'a directory';
   if (stat.isFIFO()) return 'a FIFO (named pipe)';
   if (stat.isSocket()) return 'a socket';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'not a regular file';
+  return 'a special file';
 }
 
 /**

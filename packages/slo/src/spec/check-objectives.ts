@@ -39,7 +39,7 @@ export function checkObjectives(file: SloSpecFile): ObjectiveProblems {
       errors.push({
         path,
         atKey: false,
-        message: `objective ${slo.objective} is above ${MAX_OBJECTIVE_PERCENT} %, the highest objective tracseq-slo generates rules and promtool tests for (an error budget under ${percent(errorBudget(MAX_OBJECTIVE_PERCENT))} is lost in floating-point noise)`,
+        message: `objective ${slo.objective} is above ${MAX_OBJECTIVE_PERCENT} %, the highest objective tracseq-slo generates rules and promtool tests for (an error budget under 1e-9, one bad event in a billion, is lost in the floating-point noise of the generated tests)`,
         hint: `use an objective of at most ${MAX_OBJECTIVE_PERCENT}, e.g. 99.99`,
       });
       return;
@@ -61,7 +61,7 @@ export function checkObjectives(file: SloSpecFile): ObjectiveProblems {
           `objective ${slo.objective} leaves an error budget of ${percent(budget)}, so no ${kind} alert can ever fire: ` +
           `even a full outage (100 % errors) stays under every ${kind} threshold, factor × budget ` +
           `(${decisive.map((pair) => thresholdText(pair, budget)).join('; ')})`,
-        hint: `raise the objective above ${lowestFiring(lowest)}, or give alertWindows with ${kind} factors below ${formatNumber(1 / budget)}`,
+        hint: `raise the objective above ${lowestFiring(lowest)} %, or give alertWindows with ${kind} factors below ${formatNumber(Math.floor(10_000 / budget) / 10_000)}`,
       });
       return;
     }
@@ -70,7 +70,7 @@ export function checkObjectives(file: SloSpecFile): ObjectiveProblems {
         path,
         atKey: false,
         message: `the ${pairName(pair)} alert can never fire: it needs an error ratio above ${thresholdText(pair, budget).slice(pairName(pair).length + 2)}, more than 100 %`,
-        hint: `raise the objective above ${lowestFiring(pair.factor)} for it to fire; the other alerts still do`,
+        hint: `raise the objective above ${lowestFiring(pair.factor)} % for it to fire; the other alerts still do`,
       });
     }
   });

@@ -15,7 +15,12 @@ export const reportCommand: Command = {
   summary:
     'per SLO from a live Prometheus: achieved SLI, budget left, worst burn, page incidents, time to recover, MTBF (PATH default prometheus/slos)',
   flags: {
-    prometheus: { type: 'string', value: 'URL', required: true, description: 'base URL of the Prometheus API' },
+    prometheus: {
+      type: 'string',
+      value: 'URL',
+      required: true,
+      description: 'base URL of the Prometheus API',
+    },
     period: { type: 'string', value: 'DURATION', description: "report period (default: each SLO's own)" },
     at: { type: 'string', value: 'RFC3339', description: 'end of the period (default now)' },
     format: { type: 'string', value: 'markdown|json', description: 'output format (default markdown)' },
