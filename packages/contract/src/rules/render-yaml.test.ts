@@ -59,6 +59,7 @@ describe('renderYaml', () => {
     const value = 'a\u2028b\u2029c\u0085d\u0007e\u007ff\u0090g\ufeffh\ri\tj"k\\l';
     const text = renderYaml({ labels: { team: value, [`k${'\u2028'}`]: 'v' }, expr: `x\n${value}` });
     // Prometheus's YAML reader takes U+2028/U+2029/U+0085 as line breaks and refuses the rest raw.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw control characters
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/);
     expect(parse(text)).toEqual({ labels: { team: value, [`k${'\u2028'}`]: 'v' }, expr: `x\n${value}` });
   });

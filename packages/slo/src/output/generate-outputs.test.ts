@@ -49,6 +49,7 @@ slos:
     const { dir, files } = generate('odd', spec);
     const rules = files.get('rules/odd.rules.yml') as string;
     // Prometheus's YAML reader breaks lines at U+2028/U+2029/U+0085 and refuses raw controls.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw control characters
     expect(rules).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
     expect(await promtoolVerdict(dir, files)).toEqual([]);
   }, 120_000);

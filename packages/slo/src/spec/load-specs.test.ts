@@ -222,7 +222,7 @@ describe('reliability row 5: objectives whose alerts could never fire, or too cl
 describe('reliability row 12: spec size limit', () => {
   it('refuses a spec over MAX_INPUT_BYTES with a clear error instead of parsing it', () => {
     const slo = '  - name: a\n    objective: 99.9\n    sli: { preset: http-availability }\n';
-    const text = NATIVE(slo) + `# ${'x'.repeat(MAX_INPUT_BYTES)}\n`;
+    const text = `${NATIVE(slo)}# ${'x'.repeat(MAX_INPUT_BYTES)}\n`;
     expect(errorsOf(text)).toEqual([
       expect.stringMatching(
         new RegExp(`^slos/sample\\.yaml:1:1: the file is \\d+ bytes, over the ${MAX_INPUT_BYTES}-byte limit`),
