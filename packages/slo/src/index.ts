@@ -11,10 +11,13 @@ export {
   formatDuration,
   formatSpecError,
   formatSpecPath,
+  GENERATED_MARK,
+  type GeneratedOrigin,
   generatedHeader,
   OUTPUT_DIRS,
   type PrometheusRuleOptions,
   parseDuration,
+  parseGeneratedHeader,
   type RecordingRule,
   type RuleFile,
   type RuleGroup,
@@ -23,8 +26,10 @@ export {
   SpecValidationError,
 } from '@tracseq/contract';
 export { alertWindows, recordedWindows, type Severity, type WindowPair } from './alerting/alert-windows.js';
+export { errorBudget, MAX_OBJECTIVE_PERCENT } from './alerting/error-budget.js';
 export { type AlertTiming, alertTiming, type EvaluationDelays } from './explain/burn-math.js';
 export { type GeneratedFiles, generateOutputs } from './output/generate-outputs.js';
+export { type OutputPlan, ownsInput, planOutputs, type RunInputs } from './output/plan-outputs.js';
 export {
   buildRuleTests,
   MAX_SAMPLES_PER_SERIES,

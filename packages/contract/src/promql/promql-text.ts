@@ -1,9 +1,34 @@
 /** Placeholder that SLI queries carry for the rate window (Sloth's spelling). */
 export const WINDOW_PLACEHOLDER = '{{.window}}';
 
-/** Quotes a label value for PromQL. */
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '"': '\\"',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+// Backslash, quote, C0/C1 controls, DEL, line/paragraph separators, BOM, and the first brace
+// of a `{{`: everything that is not shown as itself in a PromQL string inside YAML.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const NEEDS_ESCAPE = /[\\"\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|\{(?=\{)/g;
+
+/**
+ * Quotes a label value as a PromQL string literal that is safe everywhere the toolkit puts one:
+ * only printable characters (controls, U+0085, U+2028/U+2029 and the BOM become `\uXXXX`, which
+ * Prometheus and promtool unescape; a YAML reader would otherwise break the line there), and
+ * never the text `{{`, so a value can never carry the `{{.window}}` placeholder of the query
+ * templates it is placed in (a `{` before another `{` is written `\x7b`). The value Prometheus
+ * matches is exactly `value`.
+ */
 export function quoteLabelValue(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+  const body = value.replace(NEEDS_ESCAPE, (char) =>
+    char === '{'
+      ? '\\x7b'
+      : (SHORT_ESCAPES[char] ?? `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, '0')}`),
+  );
+  return `"${body}"`;
 }
 
 /** One label matcher. */

@@ -1,6 +1,7 @@
 import {
   createSourceMap,
   formatSpecPath,
+  inputTooLarge,
   renderYaml,
   type SourceMap,
   type SpecError,
@@ -282,8 +283,24 @@ export function importSpec(
   format: 'sloth' | 'openslo',
   source: { path: string; text: string },
 ): ImportOutcome {
+  const tooLarge = inputTooLarge(source.text);
+  if (tooLarge !== undefined) {
+    return {
+      errors: [
+        {
+          file: source.path,
+          line: 0,
+          column: 0,
+          path: '',
+          message: `the file ${tooLarge}`,
+          hint: 'split it into one file per service',
+        },
+      ],
+      warnings: [],
+    };
+  }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(source.text, { lineCounter });
+  const docs = parseAllDocuments(source.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const accepted =
     format === 'sloth' ? ['prometheus/v1', 'sloth.slok.dev/v1'] : ['openslo/v1alpha', 'openslo/v1'];
   const errors: SpecError[] = [];
@@ -293,11 +310,33 @@ export function importSpec(
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     const ctx = new ImportContext(source.path, createSourceMap(doc, lineCounter));
     if (doc.errors.length > 0) {
-      ctx.error([], `YAML syntax error: ${doc.errors[0]?.message.split('\n')[0]}`, 'fix the YAML');
+      for (const e of doc.errors) {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        errors.push({
+          file: source.path,
+          line,
+          column: col,
+          path: '',
+          message: `YAML syntax error: ${e.message.split('\n')[0]?.replace(/ at line \d+, column \d+.*$/, '')}`,
+          hint: e.code === 'DUPLICATE_KEY' ? 'keep one of the duplicate keys' : 'fix the YAML',
+        });
+      }
+      continue;
+    }
+    let js: unknown;
+    try {
+      // yaml refuses documents whose aliases expand exponentially ("billion laughs").
+      js = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      ctx.error(
+        [],
+        `YAML document refused: ${(error as Error).message}`,
+        'write the values out instead of nesting aliases',
+      );
       errors.push(...ctx.errors);
       continue;
     }
-    const data = obj(doc.toJS()) ?? {};
+    const data = obj(js) ?? {};
     if (Object.keys(data).length === 0) continue;
     const version = String(data.version ?? data.apiVersion ?? '');
     if (!accepted.includes(version)) {

@@ -1,5 +1,6 @@
 import type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from '@tracseq/contract';
 import { formatNumber, quoteLabelValue, SLO_SERIES, withWindow } from '@tracseq/contract';
+import { burnThreshold } from '../alerting/error-budget.js';
 import { errorRatioExpr, isSingleSeriesQuery } from '../sli/error-ratio.js';
 import type { SloSpecFile } from '../spec/types.js';
 import { type RuleOptions, resolveRuleOptions } from './options.js';
@@ -97,7 +98,7 @@ function burnAlerts(plan: SloPlan, options: RuleOptions): AlertingRule[] {
   const remainingQuery = `${RECORDS.budgetRemaining}${sel}`;
   const alerting = plan.spec.alerting ?? {};
   return plan.pairs.map((pair) => {
-    const threshold = formatNumber(pair.factor * plan.budget);
+    const threshold = formatNumber(burnThreshold(pair.factor, plan.budget));
     const ratio = (window: string) =>
       `max without (slo_window) (${RECORDS.errorRatio(window)}${sel} > ${threshold})`;
     const severitySpec = alerting[pair.kind] ?? {};

@@ -1,5 +1,6 @@
-import { formatNumber, parseDuration, SLO_HELPER_WINDOW } from '@tracseq/contract';
+import { parseDuration, SLO_HELPER_WINDOW } from '@tracseq/contract';
 import { alertWindows, recordedWindows, type WindowPair } from '../alerting/alert-windows.js';
+import { errorBudget, objectiveRatio } from '../alerting/error-budget.js';
 import { type ResolvedSli, resolveSli } from '../sli/resolve-sli.js';
 import { type AlertWindowsSpec, RESERVED_LABELS, type SloSpec, type SloSpecFile } from '../spec/types.js';
 
@@ -44,8 +45,8 @@ function withoutReserved(labels: Readonly<Record<string, string>> | undefined): 
 export function planSlos(file: SloSpecFile): SloPlan[] {
   return file.slos.map((slo) => {
     const period = slo.period ?? DEFAULT_PERIOD;
-    const objective = Number((slo.objective / 100).toPrecision(12));
-    const budget = Number(formatNumber(1 - objective));
+    const objective = objectiveRatio(slo.objective);
+    const budget = errorBudget(slo.objective);
     const allPairs = alertWindows(period, slo.alertWindows as AlertWindowsSpec | undefined);
     const pairs = allPairs.filter((p) => slo.alerting?.[p.kind]?.enabled !== false);
     const windows = recordedWindows(allPairs);

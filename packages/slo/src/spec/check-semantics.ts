@@ -36,15 +36,39 @@ function checkQuery(path: (string | number)[], query: string, out: Problem[]): v
     out.push(problem(path, syntax, 'correct the PromQL; try it in the Prometheus expression browser'));
 }
 
+function checkLabelValues(
+  path: (string | number)[],
+  labels: Readonly<Record<string, string>> | undefined,
+  out: Problem[],
+): void {
+  for (const [name, value] of Object.entries(labels ?? {})) {
+    if (!value.includes('{{')) continue;
+    out.push(
+      problem(
+        [...path, name],
+        `label value ${JSON.stringify(value)} holds {{, which Prometheus expands as a template on alerts but not on recording rules`,
+        'write the label value literally; templates belong in alerting.annotations',
+      ),
+    );
+  }
+}
+
 /**
  * Checks what the schema cannot: durations and their range, PromQL syntax, `{{.window}}`,
  * latency thresholds on contract bucket boundaries, selector labels that exist on the metric,
- * window pairs in order. Assumes the schema passed.
+ * window pairs in order, label values free of `{{`. Assumes the schema passed. (Selector
+ * values may hold anything: they are escaped as PromQL strings and never template-expanded.)
  */
 export function checkSemantics(file: SloSpecFile): Problem[] {
   const out: Problem[] = [];
+  checkLabelValues(['labels'], file.labels, out);
   file.slos.forEach((slo, i) => {
     const at = (...rest: (string | number)[]) => ['slos', i, ...rest];
+    checkLabelValues(at('labels'), slo.labels, out);
+    checkLabelValues(at('alerting', 'labels'), slo.alerting?.labels, out);
+    for (const kind of ['page', 'ticket'] as const) {
+      checkLabelValues(at('alerting', kind, 'labels'), slo.alerting?.[kind]?.labels, out);
+    }
     if (slo.period !== undefined) {
       const seconds = checkDuration(at('period'), slo.period, out);
       if (seconds !== undefined && (seconds < MIN_PERIOD_SECONDS || seconds > MAX_PERIOD_SECONDS)) {

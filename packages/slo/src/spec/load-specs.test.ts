@@ -1,4 +1,4 @@
-import { formatSpecError } from '@tracseq/contract';
+import { formatSpecError, MAX_INPUT_BYTES } from '@tracseq/contract';
 import { describe, expect, it } from 'vitest';
 import { loadSpecs } from './load-specs.js';
 
@@ -52,7 +52,7 @@ describe('loadSpecs', () => {
     [
       'objective 0',
       spec('  - name: a\n    objective: 0\n    sli: { preset: http-availability }\n'),
-      /slos\[0\]\.objective: objective must be above 0/,
+      /slos\[0\]\.objective: objective 0 is not above 0 %/,
     ],
     [
       'a bad duration',
@@ -152,5 +152,108 @@ describe('loadSpecs', () => {
       '  - name: t\n    objective: 95\n    sli: { preset: sample-turnaround, thresholdSeconds: 14400 }\n',
     );
     expect(loadSpecs([{ path: 'a.yaml', text }]).errors).toEqual([]);
+  });
+});
+
+const NATIVE = (slo: string) => `version: tracseq.slo/v1\nservice: sample-service\nslos:\n${slo}`;
+
+describe('reliability row 2: YAML errors and duplicate keys at their own line', () => {
+  it('reports a YAML syntax error on line 6 at line 6, not 1:1', () => {
+    const text = NATIVE('  - name: a\n    objective: 99.9\n    sli: { preset: [http-availability }\n');
+    const errors = errorsOf(text);
+    expect(errors[0]).toMatch(/^slos\/sample\.yaml:6:\d+: YAML syntax error: /);
+    expect(errors.join('\n')).not.toMatch(/:1:1:/);
+  });
+
+  it('reports an objective given twice at the second key', () => {
+    const text = NATIVE(
+      '  - name: a\n    objective: 99.9\n    objective: 99\n    sli: { preset: http-availability }\n',
+    );
+    expect(errorsOf(text)).toEqual([
+      'slos/sample.yaml:6:5: YAML syntax error: Map keys must be unique. Fix: keep one of the duplicate keys',
+    ]);
+  });
+});
+
+describe('reliability row 5: objectives whose alerts could never fire, or too close to 100 %', () => {
+  const objective = (value: string, extra = '') =>
+    NATIVE(`  - name: a\n    objective: ${value}\n    sli: { preset: http-availability }\n${extra}`);
+
+  it.each([
+    ['0.1', /objective 0\.1 leaves an error budget of 99\.9 %, so no page alert can ever fire/],
+    ['1e-300', /objective 1e-300 leaves an error budget of 100 %, so no page alert can ever fire/],
+    [
+      '50',
+      /page 1h\/5m: 14\.4 × 50 % = 720 %; page 6h\/30m: 6 × 50 % = 300 %.*Fix: raise the objective above 83\.3334 %/,
+    ],
+  ])('rejects %s: no page window pair can fire', (value, pattern) => {
+    const errors = errorsOf(objective(value));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^slos\/sample\.yaml:5:16: slos\[0\]\.objective: /);
+    expect(errors[0]).toMatch(pattern);
+  });
+
+  it('rejects an objective so close to 100 % that the generated tests cannot be exact, naming the bound', () => {
+    const errors = errorsOf(objective('99.99999999999999'));
+    expect(errors).toEqual([expect.stringContaining('is above 99.9999999 %, the highest objective')]);
+  });
+
+  it('accepts the bound itself', () => {
+    expect(loadSpecs([{ path: 'a.yaml', text: objective('99.9999999') }]).errors).toEqual([]);
+  });
+
+  it('warns (no error) for each single pair that cannot fire', () => {
+    const result = loadSpecs([{ path: 'a.yaml', text: objective('90') }]);
+    expect(result.errors).toEqual([]);
+    expect(result.specs).toHaveLength(1);
+    expect(result.warnings.map(formatSpecError)).toEqual([
+      'a.yaml:5:16: slos[0].objective: the page 1h/5m alert can never fire: it needs an error ratio above 14.4 × 10 % = 144 %, more than 100 %. Fix: raise the objective above 93.0556 % for it to fire; the other alerts still do',
+    ]);
+  });
+
+  it('judges tickets when pages are disabled', () => {
+    const ticketsOnly = objective('50', '    alerting: { page: { enabled: false } }\n');
+    expect(loadSpecs([{ path: 'a.yaml', text: ticketsOnly }]).errors).toEqual([]);
+    const never = objective('1e-300', '    alerting: { page: { enabled: false } }\n');
+    expect(errorsOf(never)[0]).toMatch(/so no ticket alert can ever fire/);
+  });
+});
+
+describe('reliability row 12: spec size limit', () => {
+  it('refuses a spec over MAX_INPUT_BYTES with a clear error instead of parsing it', () => {
+    const slo = '  - name: a\n    objective: 99.9\n    sli: { preset: http-availability }\n';
+    const text = `${NATIVE(slo)}# ${'x'.repeat(MAX_INPUT_BYTES)}\n`;
+    expect(errorsOf(text)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^slos/sample\\.yaml:1:1: the file is \\d+ bytes, over the ${MAX_INPUT_BYTES}-byte limit`),
+      ),
+    ]);
+  });
+});
+
+describe('reliability row 14: each objective out of range has its own message, and grammar', () => {
+  const objective = (value: string) =>
+    NATIVE(`  - name: a\n    objective: ${value}\n    sli: { preset: http-availability }\n`);
+
+  it.each([
+    ['0', 'objective 0 is not above 0 %'],
+    ['-1', 'objective -1 is not above 0 %'],
+    ['.nan', 'objective .nan is not a number'],
+    ['.inf', 'objective .inf is not a finite number'],
+    ['100', 'objective 100 % leaves no error budget'],
+    ['150', 'objective 150 is over 100 %'],
+  ])('objective %s', (value, message) => {
+    const errors = errorsOf(objective(value));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`slos[0].objective: ${message}`);
+    if (value !== '100') expect(errors[0]).not.toContain('leaves no error budget');
+  });
+
+  it('says "an object", not "a object"', () => {
+    const errors = errorsOf(
+      NATIVE('  - name: a\n    objective: 99\n    sli: { preset: http-availability }\n    alerting: []\n'),
+    );
+    expect(errors.join('\n')).toContain('slos[0].alerting: [] is not an object. Fix: write an object here');
+    expect(errors.join('\n')).not.toContain('a object');
   });
 });

@@ -1,5 +1,5 @@
-import { createSourceMap, formatSpecPath, type SourceMap, type SpecError } from '@tracseq/contract';
-import { LineCounter, parseDocument } from 'yaml';
+import { formatSpecPath, parseYamlDocument, type SourceMap, type SpecError } from '@tracseq/contract';
+import { checkObjectives } from './check-objectives.js';
 import { checkSemantics } from './check-semantics.js';
 import { checkSchema, type SchemaProblem } from './schema-validator.js';
 import { type SloSpecFile, SPEC_VERSION } from './types.js';
@@ -20,6 +20,15 @@ export interface LoadedSpec {
 export interface LoadResult {
   readonly specs: readonly LoadedSpec[];
   readonly errors: readonly SpecError[];
+  /** Problems that do not stop generation (an alert that can never fire), located like errors. */
+  readonly warnings: readonly SpecError[];
+}
+
+interface LoadedOne {
+  readonly spec?: SloSpecFile;
+  readonly map?: SourceMap;
+  readonly errors: SpecError[];
+  readonly warnings: SpecError[];
 }
 
 const FOREIGN_FORMATS: Readonly<Record<string, string>> = {
@@ -34,26 +43,10 @@ function toError(file: string, map: SourceMap, p: SchemaProblem): SpecError {
   return { file, line, column, path: formatSpecPath(p.path), message: p.message, hint: p.hint };
 }
 
-function loadOne(source: SpecSource): { spec?: SloSpecFile; errors: SpecError[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    return {
-      errors: doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-        return {
-          file: source.path,
-          line: pos.line,
-          column: pos.col,
-          path: '',
-          message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-          hint: 'fix the YAML (indentation, quoting, duplicate keys)',
-        };
-      }),
-    };
-  }
-  const map = createSourceMap(doc, lineCounter);
-  const data = doc.toJS() as unknown;
+function loadOne(source: SpecSource): LoadedOne {
+  const parsed = parseYamlDocument(source.text, source.path);
+  if ('errors' in parsed) return { errors: parsed.errors, warnings: [] };
+  const { data, map } = parsed;
   const version =
     data !== null && typeof data === 'object'
       ? String(
@@ -64,6 +57,7 @@ function loadOne(source: SpecSource): { spec?: SloSpecFile; errors: SpecError[] 
   if (importer) {
     const key = 'version' in (data as object) ? 'version' : 'apiVersion';
     return {
+      warnings: [],
       errors: [
         toError(source.path, map, {
           path: [key],
@@ -74,29 +68,36 @@ function loadOne(source: SpecSource): { spec?: SloSpecFile; errors: SpecError[] 
       ],
     };
   }
+  const located = (p: SchemaProblem) => toError(source.path, map, p);
   const schemaProblems = checkSchema(data);
-  if (schemaProblems.length > 0) return { errors: schemaProblems.map((p) => toError(source.path, map, p)) };
+  if (schemaProblems.length > 0) return { errors: schemaProblems.map(located), warnings: [] };
   const spec = data as SloSpecFile;
-  const semantic = checkSemantics(spec).map((p) => toError(source.path, map, p));
-  return semantic.length > 0 ? { errors: semantic } : { spec, errors: [] };
+  const semantic = checkSemantics(spec).map(located);
+  if (semantic.length > 0) return { errors: semantic, warnings: [] };
+  // Objectives are judged against the alert windows, which need valid periods and windows.
+  const objectives = checkObjectives(spec);
+  const errors = objectives.errors.map(located);
+  return { ...(errors.length > 0 ? {} : { spec, map }), errors, warnings: objectives.warnings.map(located) };
 }
 
 /**
- * Parses and validates spec files: YAML syntax, the JSON Schema, semantics (PromQL, windows,
- * thresholds, selectors) and SLO names unique per service across all files. Every error has file,
- * line, column, field path and a fix. Pure: no file I/O.
+ * Parses and validates spec files: size (`MAX_INPUT_BYTES`), YAML syntax and duplicate keys at
+ * their own line and column, the JSON Schema, semantics (PromQL, windows, thresholds,
+ * selectors), objectives whose alerts could never fire, and SLO names unique per service across
+ * all files. Every error and warning has file, line, column, field path and a fix. Pure: no
+ * file I/O.
  */
 export function loadSpecs(sources: readonly SpecSource[]): LoadResult {
   const specs: LoadedSpec[] = [];
   const errors: SpecError[] = [];
+  const warnings: SpecError[] = [];
   const seen = new Map<string, string>();
   for (const source of sources) {
     const result = loadOne(source);
     errors.push(...result.errors);
-    if (!result.spec) continue;
-    const spec = result.spec;
-    const lineCounter = new LineCounter();
-    const map = createSourceMap(parseDocument(source.text, { lineCounter }), lineCounter);
+    warnings.push(...result.warnings);
+    if (!result.spec || !result.map) continue;
+    const { spec, map } = result;
     let duplicate = false;
     spec.slos.forEach((slo, i) => {
       const key = `${spec.service}/${slo.name}`;
@@ -117,5 +118,5 @@ export function loadSpecs(sources: readonly SpecSource[]): LoadResult {
     });
     if (!duplicate) specs.push({ path: source.path, spec });
   }
-  return { specs: errors.length > 0 ? [] : specs, errors };
+  return { specs: errors.length > 0 ? [] : specs, errors, warnings };
 }

@@ -29,6 +29,40 @@ function toPath(pointer: string): (string | number)[] {
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
+/** A value as an error shows it; YAML's special floats in YAML spelling, not JSON's `null`. */
+function show(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
+  }
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const OBJECTIVE_HINT = 'write the objective as a percentage above 0 and below 100, such as 99.9';
+
+/** Each way an objective can be out of range gets its own explanation. */
+function objectiveProblem(path: (string | number)[], value: unknown): SchemaProblem {
+  const v = value as number;
+  const message = Number.isNaN(v)
+    ? 'objective .nan is not a number'
+    : !Number.isFinite(v)
+      ? `objective ${show(v)} is not a finite number`
+      : v <= 0
+        ? `objective ${v} is not above 0 %: the objective is the percentage of events that must be good, and at ${v} % every outage would be within budget`
+        : v === 100
+          ? 'objective 100 % leaves no error budget, so every single error would page'
+          : `objective ${v} is over 100 %: it is a percentage of events, and no more than all of them can be good`;
+  return {
+    path,
+    atKey: false,
+    message,
+    hint:
+      v === 100
+        ? 'use a percentage such as 99.9 (100 is never achievable; pick what users need)'
+        : OBJECTIVE_HINT,
+  };
+}
+
 function describe(error: ErrorObject, path: (string | number)[]): SchemaProblem {
   const field = path[path.length - 1];
   const p = error.params as Record<string, unknown>;
@@ -52,13 +86,16 @@ function describe(error: ErrorObject, path: (string | number)[]): SchemaProblem 
         message: `missing required field "${String(p.missingProperty)}"`,
         hint: `add ${String(p.missingProperty)}`,
       };
-    case 'type':
+    case 'type': {
+      const types = String(p.type).split(',');
+      const expected = `${/^[aeiou]/.test(types[0] ?? '') ? 'an' : 'a'} ${types.join(' or ')}`;
       return {
         path,
         atKey: false,
-        message: `must be a ${String(p.type)}`,
-        hint: `write a ${String(p.type)} here`,
+        message: `${show(error.data)} is not ${expected}`,
+        hint: `write ${expected} here`,
       };
+    }
     case 'const':
     case 'enum': {
       const allowed = (p.allowedValues as unknown[] | undefined) ?? [p.allowedValue];
@@ -73,19 +110,13 @@ function describe(error: ErrorObject, path: (string | number)[]): SchemaProblem 
     case 'exclusiveMaximum':
     case 'minimum':
     case 'maximum':
-      if (field === 'objective') {
-        return {
-          path,
-          atKey: false,
-          message:
-            'objective must be above 0 and below 100 percent: 100 % leaves no error budget, so every error would page',
-          hint: 'use a percentage such as 99.9 (100 is never achievable; pick what users need)',
-        };
-      }
+      if (field === 'objective') return objectiveProblem(path, error.data);
       return {
         path,
         atKey: false,
-        message: `must be ${String(p.comparison)} ${String(p.limit)}`,
+        message: Number.isNaN(error.data)
+          ? `${show(error.data)} is not a number`
+          : `must be ${String(p.comparison)} ${String(p.limit)}`,
         hint: 'change the value',
       };
     case 'pattern':

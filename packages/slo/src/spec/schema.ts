@@ -14,7 +14,12 @@ const labels = {
   additionalProperties: { type: 'string' },
 };
 
-const annotations = { type: 'object', additionalProperties: { type: 'string' } };
+const annotations = {
+  type: 'object',
+  description: 'Annotations copied onto generated alerts; names follow the label name syntax.',
+  propertyNames: { pattern: LABEL_NAME },
+  additionalProperties: { type: 'string' },
+};
 
 const selector = {
   type: 'object',

@@ -1,0 +1,43 @@
+import { parseDuration } from '@tracseq/contract';
+import { explainSlos, renderExplanations } from '../../explain/explain-slos.js';
+import { planSlos } from '../../rules/slo-plan.js';
+import { UsageError } from '../cli-errors.js';
+import { type Command, EXIT, stringFlag } from '../command.js';
+import { loadSpecPaths } from '../load-spec-paths.js';
+import { print, printWarnings } from '../print.js';
+
+/** `tracseq-slo explain PATH...`: the timing math of every alert. */
+export const explainCommand: Command = {
+  name: 'explain',
+  synopsis: 'PATH...',
+  summary: 'per alert: budget spent before it fires, time to detect an outage and a 10x burn, time to reset',
+  details: 'Bounds are the window math after a clean period, plus for (none) and one evaluation interval.',
+  flags: {
+    'evaluation-interval': {
+      type: 'string',
+      value: 'DURATION',
+      description: 'rule evaluation interval added to every bound (default 1m)',
+    },
+  },
+  async run(context) {
+    const interval = stringFlag(context, 'evaluation-interval') ?? '1m';
+    let seconds: number;
+    try {
+      seconds = parseDuration(interval);
+    } catch (error) {
+      throw new UsageError(`--evaluation-interval: ${(error as Error).message}`, 'explain');
+    }
+    const loaded = loadSpecPaths(context.positionals, 'explain');
+    const rows = explainSlos(
+      loaded.specs.flatMap((s) => planSlos(s.spec)),
+      seconds,
+    );
+    if (context.json) {
+      print(JSON.stringify({ ok: true, errors: [], warnings: loaded.warnings, alerts: rows }, null, 2));
+    } else {
+      printWarnings(loaded.warnings);
+      print(renderExplanations(rows, interval));
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,235 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import {
+  formatGeneratedOrigin,
+  GENERATED_MARK,
+  type GeneratedOrigin,
+  type LabSettings,
+  parseGeneratedHeader,
+  renderYaml,
+  type SpecError,
+} from '@tracseq/contract';
+import {
+  buildAlertmanagerConfig,
+  generateOperationalOutputs,
+  labAlertInputs,
+  resolveOperationalOptions,
+} from '@tracseq/oncall';
+import { generateOutputs } from '../output/generate-outputs.js';
+import { type OutputPlan, planOutputs, type RunInputs } from '../output/plan-outputs.js';
+import type { LoadedSpec } from '../spec/load-specs.js';
+import { fileProblem, InputError, UsageError } from './cli-errors.js';
+import { type CommandContext, stringFlag } from './command.js';
+import { describeFsError } from './fs-errors.js';
+import { loadSpecPaths } from './load-spec-paths.js';
+import { readExistingOutputs } from './read-existing-outputs.js';
+import { readLabSettingsFile } from './read-lab-settings-file.js';
+
+/** Header text of the Alertmanager config, which no input owns. */
+export const ALERTMANAGER_SOURCE = 'tracseq-slo defaults (buildAlertmanagerConfig)';
+
+/** Everything `generate` would write and `check` compares, worked out without writing. */
+export interface GenerationRun {
+  readonly outDir: string;
+  readonly specCount: number;
+  readonly sloCount: number;
+  readonly warnings: readonly SpecError[];
+  /** Generated files keyed by path relative to `outDir`. */
+  readonly expected: ReadonlyMap<string, string>;
+  readonly plan: OutputPlan;
+  /** `--alertmanager FILE`: its generated content and what is on disk now. */
+  readonly alertmanager?: { readonly path: string; readonly content: string; readonly onDisk?: string };
+}
+
+type Flags = (readonly [flag: string, value: string])[];
+
+/** The output directory: `--out`, else the parent of the first PATH (`prometheus/slos` → `prometheus`). */
+function outDirOf(context: CommandContext, verb: string): string {
+  const out = stringFlag(context, 'out');
+  if (out !== undefined) return resolve(out);
+  const first = context.positionals[0];
+  if (first === undefined) throw new UsageError('--out is required when no PATH is given', verb);
+  const stat = statSync(first, { throwIfNoEntry: false });
+  return resolve(stat?.isDirectory() ? dirname(resolve(first)) : dirname(dirname(resolve(first))));
+}
+
+/**
+ * Prepares a `generate` or `check` run: reads and validates the specs, the lab settings and the
+ * output directory, and works out every generated file and what happens to each one on disk.
+ *
+ * Flags a generated header records (`--grafana-url`, and `--lab-settings` when it supplied the
+ * Grafana URL of SLO outputs; `--grafana-url` and `--runbook-url` for on-call outputs) are
+ * reused when the command line gives none of them for that output, so `check slos/` reproduces
+ * what `generate slos/ --lab-settings FILE` wrote. Flags given on the command line replace the
+ * recorded ones.
+ */
+export function prepareGeneration(context: CommandContext, verb: string): GenerationRun {
+  const loaded = loadSpecPaths(context.positionals, verb);
+  const outDir = outDirOf(context, verb);
+  const nameOf = (path: string) => relative(outDir, resolve(path)).split(sep).join('/');
+  const existing = readExistingOutputs(outDir);
+  const origins = recordedOrigins(existing);
+
+  const grafanaFlag = stringFlag(context, 'grafana-url');
+  const runbookFlag = stringFlag(context, 'runbook-url');
+  const labFlag = stringFlag(context, 'lab-settings');
+  const lab = labFlag === undefined ? undefined : readLabSettingsFile(labFlag);
+  const labs = new Map<string, LabSettings>();
+  const recordedLab = (path: string, header: string): LabSettings => {
+    const full = resolve(outDir, path);
+    const cached = labs.get(full);
+    if (cached) return cached;
+    try {
+      const settings = readLabSettingsFile(full);
+      labs.set(full, settings);
+      return settings;
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError([
+        fileProblem(
+          resolve(outDir, header),
+          `its header records --lab-settings ${path}, which cannot be read (${error.errors[0]?.message ?? 'unreadable'})`,
+          'give --lab-settings FILE or --grafana-url URL on the command line',
+        ),
+      ]);
+    }
+  };
+
+  // SLO outputs: where the dashboard URL of their alerts comes from.
+  const sloSettings = new Map<string, { grafanaUrl?: string; flags: Flags }>();
+  const settingsOf = (spec: LoadedSpec) => {
+    const name = nameOf(spec.path);
+    const known = sloSettings.get(name);
+    if (known) return known;
+    let grafana = grafanaFlag;
+    let labPath = labFlag === undefined ? undefined : nameOf(labFlag);
+    let settings = lab;
+    if (grafanaFlag === undefined && labFlag === undefined) {
+      const recorded = origins.get(key({ path: name }));
+      grafana = recorded?.origin.flags.find(([f]) => f === '--grafana-url')?.[1];
+      labPath = recorded?.origin.flags.find(([f]) => f === '--lab-settings')?.[1];
+      settings = labPath === undefined ? undefined : recordedLab(labPath, recorded?.file as string);
+    }
+    const resolved =
+      grafana !== undefined
+        ? { grafanaUrl: grafana, flags: [['--grafana-url', grafana]] as Flags }
+        : settings?.grafanaUrl !== undefined && labPath !== undefined
+          ? { grafanaUrl: settings.grafanaUrl, flags: [['--lab-settings', labPath]] as Flags }
+          : { flags: [] as Flags };
+    sloSettings.set(name, resolved);
+    return resolved;
+  };
+  const slo = generateOutputs(
+    loaded.specs,
+    (path): GeneratedOrigin => {
+      const spec = loaded.specs.find((s) => s.path === path) as LoadedSpec;
+      return { input: { path: nameOf(path) }, flags: settingsOf(spec).flags };
+    },
+    (spec) => {
+      const { grafanaUrl } = settingsOf(spec);
+      return grafanaUrl === undefined ? {} : { grafanaUrl };
+    },
+  );
+
+  const expected = new Map(slo);
+  if (labFlag !== undefined && lab !== undefined) {
+    const input = { path: nameOf(labFlag), flag: '--lab-settings' };
+    let flags: Flags = [
+      ...(grafanaFlag === undefined ? [] : [['--grafana-url', grafanaFlag] as [string, string]]),
+      ...(runbookFlag === undefined ? [] : [['--runbook-url', runbookFlag] as [string, string]]),
+    ];
+    if (grafanaFlag === undefined && runbookFlag === undefined) {
+      flags = [...(origins.get(key(input))?.origin.flags ?? [])].filter(
+        ([f]) => f === '--grafana-url' || f === '--runbook-url',
+      );
+    }
+    const flag = (name: string) => flags.find(([f]) => f === name)?.[1];
+    const grafanaUrl = flag('--grafana-url') ?? lab.grafanaUrl;
+    const runbookBaseUrl = flag('--runbook-url') ?? lab.runbookBaseUrl;
+    const operational = generateOperationalOutputs(
+      labAlertInputs(lab),
+      // oncall takes its header source as text: the origin spelled the way it parses back.
+      formatGeneratedOrigin({ input, flags }),
+      resolveOperationalOptions({
+        ...(grafanaUrl ? { grafanaUrl } : {}),
+        ...(runbookBaseUrl ? { runbookBaseUrl } : {}),
+      }),
+    );
+    const collisions = [...operational.keys()].filter((path) => expected.has(path));
+    if (collisions.length > 0) {
+      const owner = parseGeneratedHeader(expected.get(collisions[0] as string) as string)?.input.path;
+      throw new InputError([
+        fileProblem(
+          resolve(outDir, owner ?? ''),
+          `its outputs (${collisions.join(', ')}) have the names of the on-call outputs of --lab-settings ${labFlag}`,
+          'rename the spec file',
+        ),
+      ]);
+    }
+    for (const [path, content] of operational) expected.set(path, content);
+  }
+
+  const inputs: RunInputs = {
+    specs: loaded.specs.map((s) => nameOf(s.path)),
+    paths: context.positionals.map((path) => ({
+      path: nameOf(path),
+      directory: statSync(path, { throwIfNoEntry: false })?.isDirectory() === true,
+    })),
+    ...(labFlag === undefined ? {} : { labSettings: nameOf(labFlag) }),
+  };
+  const sorted = new Map([...expected].sort(([a], [b]) => a.localeCompare(b)));
+  const alertmanagerPath = stringFlag(context, 'alertmanager');
+  return {
+    outDir,
+    specCount: loaded.specs.length,
+    sloCount: loaded.specs.reduce((n, s) => n + s.spec.slos.length, 0),
+    warnings: loaded.warnings,
+    expected: sorted,
+    plan: planOutputs(sorted, existing, inputs),
+    ...(alertmanagerPath === undefined ? {} : { alertmanager: alertmanagerOutput(alertmanagerPath) }),
+  };
+}
+
+function key(input: { path: string; flag?: string }): string {
+  return `${input.flag ?? ''}\u0000${input.path}`;
+}
+
+/** The origin each input's existing outputs record, read from its rule file first. */
+function recordedOrigins(
+  existing: ReadonlyMap<string, string>,
+): Map<string, { origin: GeneratedOrigin; file: string }> {
+  const origins = new Map<string, { origin: GeneratedOrigin; file: string }>();
+  const files = [...existing.keys()].sort(
+    (a, b) => Number(!a.startsWith('rules/')) - Number(!b.startsWith('rules/')),
+  );
+  for (const file of files) {
+    const origin = parseGeneratedHeader(existing.get(file) as string);
+    if (origin && !origins.has(key(origin.input))) origins.set(key(origin.input), { origin, file });
+  }
+  return origins;
+}
+
+function alertmanagerOutput(path: string): { path: string; content: string; onDisk?: string } {
+  const full = resolve(path);
+  const content = renderYaml(buildAlertmanagerConfig(), ALERTMANAGER_SOURCE);
+  const stat = statSync(full, { throwIfNoEntry: false });
+  if (!stat) return { path: full, content };
+  let onDisk: string;
+  try {
+    onDisk = stat.isFile() ? readFileSync(full, 'utf8') : '';
+  } catch (error) {
+    throw new InputError([
+      fileProblem(full, `cannot read it: ${describeFsError(error)}`, 'check its permissions'),
+    ]);
+  }
+  if (onDisk !== content && !onDisk.startsWith(GENERATED_MARK)) {
+    throw new InputError([
+      fileProblem(
+        full,
+        'exists and was not generated by tracseq-slo, so --alertmanager does not overwrite it',
+        'move the file away or give --alertmanager another path',
+      ),
+    ]);
+  }
+  return { path: full, content, onDisk };
+}
