@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startOtlpReceiver } from './otlp-receiver.js';
+import { waitFor } from './wait-for.js';
 
 /** An empty OTLP/JSON export: enough for the receiver to answer as a collector would. */
 function post(url: string): Promise<Response> {
@@ -41,7 +42,8 @@ describe('OTLP receiver failure modes', () => {
         (r) => r.status,
         () => 'aborted',
       );
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Wait for the stalled request to arrive (not a fixed pause: a busy machine may take longer).
+      await waitFor(() => receiver.requests.length > 0, { description: 'the stalled request arrives' });
       expect(receiver.requests.at(-1)).toMatchObject({ mode: 'stall' });
       expect(receiver.requests.at(-1)?.status).toBeUndefined();
       await receiver.setMode('down');
