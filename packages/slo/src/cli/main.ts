@@ -19,6 +19,7 @@ import {
   applySilences,
   buildAlertmanagerConfig,
   buildSilences,
+  DEFAULT_SILENCE_HORIZON_MS,
   generateOperationalOutputs,
   labAlertInputs,
   resolveOperationalOptions,
@@ -50,9 +51,10 @@ commands:
   explain PATH... [--evaluation-interval 1m]
                                    per alert: budget spent before firing, time to detect, time to reset
   import sloth|openslo FILE        print the native spec of a Sloth or OpenSLO file
-  silences LAB_SETTINGS [--at RFC3339] [--alertmanager-url URL]
+  silences LAB_SETTINGS [--at RFC3339] [--horizon 7d] [--alertmanager-url URL]
                                    print an Alertmanager silence per maintenance window not yet
-                                   over; with --alertmanager-url create them (once) through its API
+                                   over and per occurrence of a recurring one within --horizon;
+                                   with --alertmanager-url create them (once) through its API
   report [PATH...] --prometheus URL [--period 30d] [--at RFC3339] [--format markdown|json]
          [--recovery-target 5m] [--step 1m]
                                    per SLO from a live Prometheus: achieved SLI, budget left, worst
@@ -83,6 +85,7 @@ interface Flags {
   step?: string;
   'lab-settings'?: string;
   'alertmanager-url'?: string;
+  horizon?: string;
   'runbook-url'?: string;
   help?: boolean;
 }
@@ -256,6 +259,7 @@ async function run(argv: string[]): Promise<number> {
       step: { type: 'string' },
       'lab-settings': { type: 'string' },
       'alertmanager-url': { type: 'string' },
+      horizon: { type: 'string' },
       'runbook-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -371,12 +375,18 @@ async function run(argv: string[]): Promise<number> {
       const [file, ...extra] = positionals;
       if (!file || extra.length > 0)
         throw new UsageError(
-          'usage: tracseq-slo silences LAB_SETTINGS [--at RFC3339] [--alertmanager-url URL]',
+          'usage: tracseq-slo silences LAB_SETTINGS [--at RFC3339] [--horizon 7d] [--alertmanager-url URL]',
         );
       const at = flags.at === undefined ? new Date() : new Date(flags.at);
       if (Number.isNaN(at.getTime()))
         throw new UsageError(`--at ${flags.at} is not an RFC 3339 time, e.g. 2026-12-01T06:00:00Z`);
-      const silences = buildSilences(labAlertInputs(readLabSettings(file)), at);
+      let horizonMs = DEFAULT_SILENCE_HORIZON_MS;
+      try {
+        if (flags.horizon !== undefined) horizonMs = parseDuration(flags.horizon) * 1000;
+      } catch (error) {
+        throw new UsageError(`--horizon: ${(error as Error).message}`);
+      }
+      const silences = buildSilences(labAlertInputs(readLabSettings(file)), at, horizonMs);
       const url = flags['alertmanager-url'];
       if (url === undefined) {
         print(JSON.stringify(silences, null, 2));
