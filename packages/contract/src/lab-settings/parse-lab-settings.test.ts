@@ -333,6 +333,21 @@ breakers:
     );
   });
 
+  it('reads a schedule written as a YAML block, and a DST overlap as its first instant', () => {
+    const settings = parseLabSettings(
+      'lab: a\nmaintenance_windows:\n  - instrument: s\n    schedule: |\n      DTSTART;TZID=America/New_York:20261101T013000\n      RRULE:FREQ=DAILY;COUNT=3\n    duration: 30m\n',
+    );
+    const plan = settings.maintenanceWindows[0];
+    const starts =
+      plan && isRecurring(plan) ? plan.occurrencesBetween(0, Date.parse('2030-01-01T00:00:00Z')) : [];
+    // New York falls back at 02:00 on 2026-11-01, so 01:30 happens twice: the first is EDT.
+    expect(starts.map((w) => w.start.toISOString())).toEqual([
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-02T06:30:00.000Z',
+      '2026-11-03T06:30:00.000Z',
+    ]);
+  });
+
   it('refuses a DTSTART without Z or TZID, and every other bad schedule, naming the line and the fix', () => {
     const text = `lab: a
 maintenance_windows:
