@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes deploy/: the lab-config ConfigMap from examples/lab-settings.yaml, ServiceMonitors and
-// workloads for the example services, a kustomization, and the monitoring compose file with its
+// workloads for the example services, the daily maintenance-silences CronJob, a kustomization, and the monitoring compose file with its
 // Prometheus config. Part of `npm run generate`; CI fails when the committed files differ.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -122,7 +122,69 @@ const monitors = SERVICES.map((s) => ({
     endpoints: [{ port: 'http', path: '/metrics', interval: '15s', honorLabels: true }],
   },
 }));
+// `tracseq-slo silences` once a day against the cluster's Alertmanager: it silences every
+// maintenance window of the lab-config and each occurrence of a recurring one in the next 7 days,
+// so a missed run or two still leaves the coming occurrences silenced; it never creates a
+// silence twice, so running it daily (or by hand) is safe.
+const sloVersion = JSON.parse(readFileSync(join(root, 'packages/slo/package.json'), 'utf8')).version;
+const silencesCronJob = {
+  apiVersion: 'batch/v1',
+  kind: 'CronJob',
+  metadata: { name: 'maintenance-silences', namespace: NAMESPACE, labels: labels('maintenance-silences') },
+  spec: {
+    schedule: '15 5 * * *',
+    timeZone: 'Etc/UTC',
+    concurrencyPolicy: 'Forbid',
+    startingDeadlineSeconds: 3600,
+    successfulJobsHistoryLimit: 3,
+    failedJobsHistoryLimit: 3,
+    jobTemplate: {
+      spec: {
+        backoffLimit: 3,
+        activeDeadlineSeconds: 600,
+        template: {
+          metadata: { labels: labels('maintenance-silences') },
+          spec: {
+            restartPolicy: 'OnFailure',
+            securityContext: { runAsNonRoot: true, runAsUser: 1000 },
+            containers: [
+              {
+                name: 'silences',
+                image: `ghcr.io/tracseq/tracseq-slo:${sloVersion}`,
+                command: ['tracseq-slo'],
+                args: [
+                  'silences',
+                  '/etc/tracseq/laboratory_settings.yaml',
+                  '--horizon',
+                  '7d',
+                  '--alertmanager-url',
+                  'http://alertmanager-operated.monitoring:9093',
+                ],
+                resources: {
+                  requests: { cpu: '50m', memory: '64Mi' },
+                  limits: { cpu: '200m', memory: '128Mi' },
+                },
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+                volumeMounts: [{ name: 'lab-config', mountPath: '/etc/tracseq', readOnly: true }],
+              },
+            ],
+            volumes: [
+              {
+                name: 'lab-config',
+                configMap: {
+                  name: 'lab-config',
+                  items: [{ key: 'laboratory_settings', path: 'laboratory_settings.yaml' }],
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+  },
+};
 write('deploy/k8s/lab-config.configmap.yaml', 'examples/lab-settings.yaml', configMap);
+write('deploy/k8s/maintenance-silences.cronjob.yaml', 'scripts/generate-deploy.mjs', silencesCronJob);
 write('deploy/k8s/example-services.yaml', 'scripts/generate-deploy.mjs', workloads);
 write('deploy/k8s/servicemonitors.yaml', 'scripts/generate-deploy.mjs', monitors);
 write('deploy/k8s/kustomization.yaml', 'scripts/generate-deploy.mjs', {
@@ -134,6 +196,7 @@ write('deploy/k8s/kustomization.yaml', 'scripts/generate-deploy.mjs', {
     'lab-config.configmap.yaml',
     'example-services.yaml',
     'servicemonitors.yaml',
+    'maintenance-silences.cronjob.yaml',
     'istio/sample-service.yaml',
     'istio/storage-service.yaml',
   ],

@@ -9,6 +9,7 @@ import {
 import Ajv2019Module from 'ajv/dist/2019.js';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { CronJob } from 'kubernetes-models/batch/v1';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -22,6 +23,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/Service': Service as never,
   'apps/v1/Deployment': Deployment as never,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler as never,
+  'batch/v1/CronJob': CronJob as never,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor as never,
   'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule as never,
   'networking.istio.io/v1/DestinationRule': DestinationRule as never,
@@ -54,6 +56,7 @@ describe('Kubernetes manifests', () => {
       'ServiceMonitor',
       'PrometheusRule',
       'DestinationRule',
+      'CronJob',
     ]) {
       expect(kinds).toContain(kind);
     }
@@ -115,6 +118,25 @@ describe('Kubernetes manifests', () => {
         },
       });
     }
+  });
+
+  it('a daily CronJob runs tracseq-slo silences on the lab-config against Alertmanager, one run at a time', () => {
+    const jobs = manifests.filter((m) => m.object.kind === 'CronJob');
+    expect(jobs.map((j) => j.object.metadata?.name)).toEqual(['maintenance-silences']);
+    const job = new CronJob(jobs[0]?.object as never);
+    // Minute and hour fixed, every day.
+    expect(job.spec?.schedule).toMatch(/^\d+ \d+ \* \* \*$/);
+    expect(job.spec?.concurrencyPolicy).toBe('Forbid');
+    const pod = job.spec?.jobTemplate.spec?.template.spec;
+    const container = pod?.containers[0];
+    const argv = [...(container?.command ?? []), ...(container?.args ?? [])];
+    expect(argv.slice(0, 2)).toEqual(['tracseq-slo', 'silences']);
+    expect(argv[argv.indexOf('--horizon') + 1]).toBe('7d');
+    expect(argv[argv.indexOf('--alertmanager-url') + 1]).toMatch(/^http:\/\/.+:9093$/);
+    const mount = container?.volumeMounts?.find((m) => argv[2]?.startsWith(`${m.mountPath}/`));
+    const volume = pod?.volumes?.find((v) => v.name === mount?.name);
+    expect(volume?.configMap?.name).toBe('lab-config');
+    expect(volume?.configMap?.items?.map((i) => `${mount?.mountPath}/${i.path}`)).toEqual([argv[2]]);
   });
 
   it('the kustomization lists files that exist', () => {

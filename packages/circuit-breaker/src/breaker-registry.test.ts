@@ -116,6 +116,23 @@ describe('BreakerRegistry', () => {
     registry.dispose();
   });
 
+  it('live updates tell recurring windows apart by schedule: same schedule kept, changed one applied', () => {
+    const withSchedule = (day: string) =>
+      parseBreakerConfigYaml(
+        `lab: lab-a\nmaintenance_windows:\n  - { instrument: storage-service, schedule: "DTSTART:20261124T080000Z\\nRRULE:FREQ=WEEKLY;BYDAY=${day}", duration: 1h, reason: flush }\n`,
+      );
+    // 2026-11-25 08:00Z (the fake now) is a Wednesday.
+    const registry = new BreakerRegistry(withSchedule('WE'));
+    const storage = registry.get(STORAGE);
+    expect(storage.state()).toBe('forced_open');
+    registry.update(withSchedule('WE'));
+    expect(registry.get(STORAGE)).toBe(storage);
+    registry.update(withSchedule('TH'));
+    expect(registry.get(STORAGE)).not.toBe(storage);
+    expect(registry.get(STORAGE).state()).toBe('closed');
+    registry.dispose();
+  });
+
   it('records the contract metrics for every call', async () => {
     const o = observed();
     const registry = new BreakerRegistry(parseBreakerConfigYaml(SETTINGS), o.observers);

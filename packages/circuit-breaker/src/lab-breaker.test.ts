@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { parseRecurringMaintenanceWindow } from '@tracseq/contract';
 import CircuitBreaker from 'opossum';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classifyError } from './classify-error.js';
@@ -381,6 +382,40 @@ describe('LabBreaker', () => {
       'maintenance window ended',
     ]);
     await expect(breaker.call(succeeding)).resolves.toBe('ok');
+    breaker.dispose();
+  });
+
+  it('is forced open during each occurrence of a recurring window, at its wall-clock time across a DST change', async () => {
+    vi.setSystemTime(new Date('2026-10-19T12:00:00Z'));
+    // Tuesdays 06:00-08:00 in Berlin: 04:00Z in summer time, 05:00Z after 2026-10-25.
+    const weekly = parseRecurringMaintenanceWindow(
+      'DTSTART;TZID=Europe/Berlin:20261006T060000\nRRULE:FREQ=WEEKLY;BYDAY=TU',
+      2 * 60 * 60 * 1000,
+      'weekly calibration',
+    );
+    if ('problem' in weekly) throw new Error(weekly.problem);
+    const o = observed();
+    const breaker = new LabBreaker(KEY, testPolicy({ maintenance: [weekly] }), o.observers);
+    const stateAt = async (iso: string) => {
+      await vi.advanceTimersByTimeAsync(Date.parse(iso) - Date.now());
+      return breaker.state();
+    };
+    expect(await stateAt('2026-10-20T03:59:59Z')).toBe('closed');
+    expect(await stateAt('2026-10-20T04:00:00Z')).toBe('forced_open');
+    const error = await breaker.call(succeeding).catch((e) => e);
+    expect(error).toBeInstanceOf(MaintenanceError);
+    expect(error.message).toMatch(/until 2026-10-20T06:00:00.000Z \(weekly calibration\)$/);
+    expect(await stateAt('2026-10-20T06:00:00Z')).toBe('closed');
+    expect(await stateAt('2026-10-27T04:30:00Z')).toBe('closed');
+    expect(await stateAt('2026-10-27T05:00:00Z')).toBe('forced_open');
+    expect(await stateAt('2026-10-27T07:00:00Z')).toBe('closed');
+    // The timers alone moved the state: each transition is logged once, at its boundary.
+    expect(o.logs.map((l) => l.fields.reason)).toEqual([
+      'maintenance until 2026-10-20T06:00:00.000Z (weekly calibration)',
+      'maintenance window ended',
+      'maintenance until 2026-10-27T07:00:00.000Z (weekly calibration)',
+      'maintenance window ended',
+    ]);
     breaker.dispose();
   });
 

@@ -1,5 +1,11 @@
 import { context, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import { type BreakerKey, breakerName } from '@tracseq/contract';
+import {
+  type BreakerKey,
+  breakerName,
+  type MaintenancePlan,
+  maintenanceWindowAt,
+  nextMaintenanceBoundaryAfter,
+} from '@tracseq/contract';
 import { excludeFromSlis } from '@tracseq/telemetry';
 import CircuitBreaker from 'opossum';
 import type { BreakerPolicy, MaintenanceWindow } from './breaker-config.js';
@@ -88,15 +94,8 @@ function start<T>(action: BreakerAction<T>, signal: AbortSignal): Promise<T> {
   }
 }
 
-function nextBoundaryAfter(windows: readonly MaintenanceWindow[], now: number): number {
-  let next = NO_BOUNDARY;
-  for (const w of windows) {
-    const start = w.start.getTime();
-    const end = w.end.getTime();
-    if (start > now && start < next) next = start;
-    if (end > now && end < next) next = end;
-  }
-  return next;
+function nextBoundaryAfter(windows: readonly MaintenancePlan[], now: number): number {
+  return nextMaintenanceBoundaryAfter(windows, now) ?? NO_BOUNDARY;
 }
 
 function target(key: BreakerKey): string {
@@ -140,7 +139,10 @@ export class LabBreaker {
   private trialSuccesses = 0;
   private openedAt = 0;
   private maintenanceTimer: NodeJS.Timeout | undefined;
-  /** Wall-clock ms of the next maintenance window start or end; calls check it, not the list. */
+  /**
+   * Wall-clock ms of the next maintenance window start or end (of a one-off window or the next
+   * occurrence of a recurring one); calls check it, not the windows.
+   */
   private nextBoundary = NO_BOUNDARY;
   private disposed = false;
   /** Calls in flight with a timeout, oldest first (so earliest deadline first). */
@@ -215,8 +217,8 @@ export class LabBreaker {
 
   /** The maintenance window in force now, if any. */
   maintenanceNow(): MaintenanceWindow | undefined {
-    const now = Date.now();
-    return this.policy.maintenance.find((w) => w.start.getTime() <= now && now < w.end.getTime());
+    // A recurring window answers from its cached expansion: no list walk per rejection.
+    return maintenanceWindowAt(this.policy.maintenance, Date.now());
   }
 
   /**

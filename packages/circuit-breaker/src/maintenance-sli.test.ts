@@ -60,4 +60,52 @@ describe('maintenance and the SLIs', () => {
     registry.dispose();
     await telemetry.shutdown();
   });
+
+  it('keeps requests out of the SLIs during an occurrence of a recurring window too', async () => {
+    const telemetry = await createTestTelemetry();
+    // A daily schedule whose occurrence began a minute ago, written as the lab settings spell it.
+    const started = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    const dtstart = started
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
+    const registry = new BreakerRegistry(
+      parseBreakerConfigYaml(
+        `lab: lab-a\nmaintenance_windows:\n  - instrument: sequencer-1\n    schedule: "DTSTART:${dtstart}\\nRRULE:FREQ=DAILY"\n    duration: 1h\n    reason: daily flush\n`,
+      ),
+    );
+    const app = express();
+    telemetry.instrumentExpress(app);
+    app.post('/flush', async (_req, res) => {
+      try {
+        await registry.call(
+          { lab: 'lab-a', instrument: 'sequencer-1', operation: 'flush' },
+          async () => 'ok',
+        );
+        res.json({ ok: true });
+      } catch (error) {
+        res.status(503).json({ error: error instanceof MaintenanceError ? error.message : String(error) });
+      }
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    closers.push(() => server.close());
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const response = await fetch(`${base}/flush`, { method: 'POST' });
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: string }).error).toMatch(
+      /in maintenance until .* \(daily flush\)$/,
+    );
+    expect(
+      await telemetry.metricValue('http_server_request_duration_seconds_count', { http_route: '/flush' }),
+    ).toBeUndefined();
+    expect(
+      await telemetry.metricValue('tracseq_http_server_excluded_requests_total', {
+        http_route: '/flush',
+        reason: 'maintenance',
+      }),
+    ).toBe(1);
+    registry.dispose();
+    await telemetry.shutdown();
+  });
 });

@@ -53,7 +53,8 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
 
 /**
  * Creates the silences through the Alertmanager API v2, skipping any that an identical active or
- * pending silence by {@link SILENCE_AUTHOR} already covers, so running it again is harmless.
+ * pending silence by {@link SILENCE_AUTHOR} already covers (or that this run already created), so
+ * running it again, e.g. daily from a CronJob over a 7-day horizon, never duplicates one.
  */
 export async function applySilences(
   baseUrl: string,
@@ -76,6 +77,8 @@ export async function applySilences(
       body: JSON.stringify(silence),
     });
     applied.push({ id: silenceID, created: true, silence });
+    // The same silence twice in one run (two schedules meeting) is created once.
+    existing.push({ ...silence, id: silenceID, status: { state: 'pending' } });
   }
   return applied;
 }

@@ -23,7 +23,13 @@ export {
   buildPlatformOperationalTests,
   type OperationalTestFile,
 } from './build-operational-tests.js';
-export { buildSilences, SILENCE_AUTHOR, type Silence, type SilenceMatcher } from './build-silences.js';
+export {
+  buildSilences,
+  DEFAULT_SILENCE_HORIZON_MS,
+  SILENCE_AUTHOR,
+  type Silence,
+  type SilenceMatcher,
+} from './build-silences.js';
 export { checkTestDelays, OPERATIONAL_TEST_STEP_SECONDS } from './check-test-delays.js';
 export { generateOperationalOutputs } from './generate-operational-outputs.js';
 export {

@@ -1,22 +1,5 @@
+import type { InstrumentMaintenanceWindow, MaintenancePlan } from '../maintenance/maintenance-window.js';
 import type { BreakerKey } from './breaker-name.js';
-
-/** A maintenance window: the breaker is forced open from `start` until `end`. */
-export interface MaintenanceWindow {
-  readonly start: Date;
-  readonly end: Date;
-  readonly reason: string;
-}
-
-/**
- * A maintenance window of one instrument from the lab settings' top-level `maintenance_windows`
- * list: every breaker whose key names that instrument (and lab, when given) is forced open
- * during it, and `tracseq-slo silences` turns it into an Alertmanager silence.
- */
-export interface InstrumentMaintenanceWindow extends MaintenanceWindow {
-  readonly instrument: string;
-  /** Unset: the instrument in every lab. */
-  readonly lab?: string;
-}
 
 /** The settings of one breaker, all durations in milliseconds. */
 export interface BreakerPolicy {
@@ -37,7 +20,8 @@ export interface BreakerPolicy {
   readonly critical: boolean;
   /** `false` passes every call straight through (state `disabled`). */
   readonly enabled: boolean;
-  readonly maintenance: readonly MaintenanceWindow[];
+  /** Windows (one interval or recurring) during which the breaker is forced open. */
+  readonly maintenance: readonly MaintenancePlan[];
   /**
    * A critical breaker open (or half-open) longer than this raises the on-call alert
    * `TracseqCircuitBreakerStuckOpen`; the default is the roadmap's 5-minute recovery target.

@@ -1,3 +1,4 @@
+import { isRecurring, type MaintenancePlan } from '../maintenance/maintenance-window.js';
 import type { BreakerKey } from './breaker-name.js';
 import type { BreakerConfig, BreakerPolicy } from './breaker-policy.js';
 
@@ -45,7 +46,9 @@ export function resolvePolicy(config: BreakerConfig, key: BreakerKey): BreakerPo
     ...policy,
     maintenance: [
       ...policy.maintenance,
-      ...windows.map(({ start, end, reason }) => ({ start, end, reason })),
+      ...windows.map(
+        (w): MaintenancePlan => (isRecurring(w) ? w : { start: w.start, end: w.end, reason: w.reason }),
+      ),
     ],
   };
 }

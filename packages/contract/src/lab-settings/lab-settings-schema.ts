@@ -29,13 +29,20 @@ const wholeNumber = (description: string, example: number) => ({
 const maintenanceWindowOfRule = {
   type: 'object',
   additionalProperties: false,
-  required: ['window'],
+  description: 'One interval (window) or a recurring schedule (schedule + duration)',
   properties: {
     window: {
       type: 'string',
       description: 'RFC 3339 interval START/END, both with a zone (Z or an offset)',
       'x-hint': 'e.g. 2026-11-25T08:00:00Z/2026-11-25T12:00:00Z (start before end, zone required)',
     },
+    schedule: {
+      type: 'string',
+      description:
+        'RFC 5545 DTSTART (UTC with Z, or ;TZID=<IANA zone>) and RRULE lines; each occurrence lasts duration',
+      'x-hint': 'e.g. "DTSTART;TZID=Europe/Berlin:20261201T060000\\nRRULE:FREQ=WEEKLY;BYDAY=TU"',
+    },
+    duration: duration('Length of each occurrence of schedule, e.g. 4h'),
     reason: { type: 'string', description: 'Why the instrument is down; shown in errors and silences' },
   },
 };
@@ -136,7 +143,8 @@ export const LAB_SETTINGS_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['instrument', 'window'],
+        required: ['instrument'],
+        description: 'One interval (window) or a recurring schedule (schedule + duration)',
         properties: {
           instrument: {
             type: 'string',
@@ -150,8 +158,7 @@ export const LAB_SETTINGS_SCHEMA = {
             'x-problem': NAME_PART_PROBLEM,
             'x-hint': 'a lab name without "/", e.g. lab-a',
           },
-          window: maintenanceWindowOfRule.properties.window,
-          reason: maintenanceWindowOfRule.properties.reason,
+          ...maintenanceWindowOfRule.properties,
         },
       },
     },

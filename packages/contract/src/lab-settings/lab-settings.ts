@@ -1,4 +1,5 @@
-import type { BreakerConfig, InstrumentMaintenanceWindow } from '../breakers/breaker-policy.js';
+import type { BreakerConfig } from '../breakers/breaker-policy.js';
+import type { InstrumentMaintenanceWindow } from '../maintenance/maintenance-window.js';
 
 /** A storage zone of the lab, with its optional alert overrides. */
 export interface StorageZone {

@@ -6,6 +6,11 @@ import { DEFAULT_BREAKER_POLICY } from '../breakers/breaker-policy.js';
 import { resolvePolicy } from '../breakers/resolve-policy.js';
 import { MAX_INPUT_BYTES } from '../located/input-limits.js';
 import {
+  isRecurring,
+  type MaintenanceWindow,
+  maintenanceWindowAt,
+} from '../maintenance/maintenance-window.js';
+import {
   LabSettingsError,
   parseBreakerConfig,
   parseLabSettings,
@@ -245,7 +250,7 @@ breakers:
       ),
     ).toEqual([
       'laboratory_settings: maintenance_windows[0].instrument: "a/b" is empty or contains "/". Fix: name the instrument without "/", e.g. sequencer-1',
-      'laboratory_settings: maintenance_windows[2].when: unknown field "when". Fix: remove it or correct the spelling; allowed here: instrument, lab, window, reason',
+      'laboratory_settings: maintenance_windows[2].when: unknown field "when". Fix: remove it or correct the spelling; allowed here: instrument, lab, window, schedule, duration, reason',
     ]);
     expect(
       problemsOf(() =>
@@ -266,7 +271,7 @@ breakers:
 
   const windowOf = (text: string) =>
     readLabSettings({ lab: 'a', maintenance_windows: [{ instrument: 'i', window: text }] })
-      .maintenanceWindows[0];
+      .maintenanceWindows[0] as MaintenanceWindow | undefined;
 
   it.each([
     ['no zone: host-local time would differ per machine', '2026-12-01T06:00:00/2026-12-01T10:00:00Z'],
@@ -288,5 +293,97 @@ breakers:
   it('accepts a valid leap second as the instant after it', () => {
     const window = windowOf('2016-12-31T23:59:60Z/2017-01-01T01:00:00Z');
     expect(window?.start.toISOString()).toBe('2017-01-01T00:00:00.000Z');
+  });
+});
+
+describe('recurring maintenance windows (DESIGN §10)', () => {
+  const yaml = `
+lab: lab-a
+maintenance_windows:
+  - instrument: sequencer-1
+    schedule: "DTSTART;TZID=Europe/Berlin:20261201T060000\\nRRULE:FREQ=WEEKLY;BYDAY=TU"
+    duration: 4h
+    reason: weekly calibration
+breakers:
+  rules:
+    - match: { instrument: freezer_minus_20 }
+      maintenance:
+        - { schedule: "DTSTART:20261130T220000Z\\nRRULE:FREQ=MONTHLY;BYMONTHDAY=-1", duration: 4h, reason: defrost }
+`;
+
+  it('forces the breakers of the instrument open during every occurrence, from instrument and rule lists', () => {
+    const settings = parseLabSettings(yaml, 'lab.yaml');
+    const plan = settings.maintenanceWindows[0];
+    expect(plan && isRecurring(plan) && plan.instrument).toBe('sequencer-1');
+    const sequencer = resolvePolicy(settings.breakers, {
+      lab: 'lab-a',
+      instrument: 'sequencer-1',
+    }).maintenance;
+    // Tuesday 2026-12-08, 06:00 Berlin (UTC+1) to 10:00.
+    expect(maintenanceWindowAt(sequencer, Date.parse('2026-12-08T05:00:00Z'))?.reason).toBe(
+      'weekly calibration',
+    );
+    expect(maintenanceWindowAt(sequencer, Date.parse('2026-12-08T08:59:59Z'))).toBeDefined();
+    expect(maintenanceWindowAt(sequencer, Date.parse('2026-12-08T09:00:00Z'))).toBeUndefined();
+    expect(maintenanceWindowAt(sequencer, Date.parse('2026-12-09T05:00:00Z'))).toBeUndefined();
+    const freezer = resolvePolicy(settings.breakers, { instrument: 'freezer_minus_20' }).maintenance;
+    // The last day of December, running past midnight into the new year.
+    expect(maintenanceWindowAt(freezer, Date.parse('2027-01-01T01:00:00Z'))?.end.toISOString()).toBe(
+      '2027-01-01T02:00:00.000Z',
+    );
+  });
+
+  it('reads a schedule written as a YAML block, and a DST overlap as its first instant', () => {
+    const settings = parseLabSettings(
+      'lab: a\nmaintenance_windows:\n  - instrument: s\n    schedule: |\n      DTSTART;TZID=America/New_York:20261101T013000\n      RRULE:FREQ=DAILY;COUNT=3\n    duration: 30m\n',
+    );
+    const plan = settings.maintenanceWindows[0];
+    const starts =
+      plan && isRecurring(plan) ? plan.occurrencesBetween(0, Date.parse('2030-01-01T00:00:00Z')) : [];
+    // New York falls back at 02:00 on 2026-11-01, so 01:30 happens twice: the first is EDT.
+    expect(starts.map((w) => w.start.toISOString())).toEqual([
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-02T06:30:00.000Z',
+      '2026-11-03T06:30:00.000Z',
+    ]);
+  });
+
+  it('refuses a DTSTART without Z or TZID, and every other bad schedule, naming the line and the fix', () => {
+    const text = `lab: a
+maintenance_windows:
+  - instrument: sequencer-1
+    schedule: "DTSTART:20261201T060000\\nRRULE:FREQ=WEEKLY;BYDAY=TU"
+    duration: 4h
+  - { instrument: s, schedule: "DTSTART;TZID=Mars/Olympus:20261201T060000\\nRRULE:FREQ=WEEKLY", duration: 4h }
+  - { instrument: s, schedule: "DTSTART:20261201T060000Z\\nRRULE:FREQ=SOMETIMES", duration: 4h }
+  - { instrument: s, schedule: "DTSTART:20261201T060000Z\\nRRULE:FREQ=DAILY" }
+  - { instrument: s, schedule: "DTSTART:20261201T060000Z\\nRRULE:FREQ=DAILY", duration: 1h, window: 2026-12-01T06:00:00Z/2026-12-01T10:00:00Z }
+  - { instrument: s, reason: forgot when }
+  - { instrument: s, schedule: "DTSTART:20261201T060000Z\\nRRULE:FREQ=DAILY", duration: soon }
+`;
+    const problems = problemsOf(() => parseLabSettings(text, 'lab.yaml'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toBe(
+      'lab.yaml:11:88: maintenance_windows[6].duration: "soon" is not a duration. Fix: use e.g. 500ms, 10s, 5m, 1h30m',
+    );
+    const rest = problemsOf(() =>
+      parseLabSettings(text.replace(', duration: soon', ', duration: 1h'), 'lab.yaml'),
+    );
+    expect(rest).toEqual([
+      expect.stringMatching(
+        /^lab\.yaml:4:15: maintenance_windows\[0\]\.schedule: ".*" has a DTSTART without Z or TZID \(DTSTART:20261201T060000\), which would be host-local time\. Fix: e\.g\. /,
+      ),
+      expect.stringMatching(
+        /^lab\.yaml:6:32: maintenance_windows\[1\]\.schedule: .* names an unknown time zone TZID=Mars\/Olympus\. Fix: /,
+      ),
+      expect.stringMatching(
+        /^lab\.yaml:7:32: maintenance_windows\[2\]\.schedule: .* has an RRULE the rrule library refuses: .*\. Fix: /,
+      ),
+      'lab.yaml:8:5: maintenance_windows[3]: has a schedule but no duration. Fix: add duration: how long each occurrence lasts, e.g. 4h',
+      'lab.yaml:9:5: maintenance_windows[4]: gives both window and schedule. Fix: keep window (one interval) or schedule + duration (recurring)',
+      expect.stringMatching(
+        /^lab\.yaml:10:5: maintenance_windows\[5\]: has neither window nor schedule\. Fix: add window: START\/END, or schedule: and duration: /,
+      ),
+    ]);
   });
 });

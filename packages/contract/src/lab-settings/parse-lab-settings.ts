@@ -5,14 +5,18 @@ import {
   type BreakerPolicy,
   DEFAULT_BREAKER_CONFIG,
   DEFAULT_BREAKER_POLICY,
-  type InstrumentMaintenanceWindow,
-  type MaintenanceWindow,
 } from '../breakers/breaker-policy.js';
 import { parseDurationMs } from '../duration.js';
 import { parseYamlDocument } from '../located/parse-yaml-document.js';
 import { schemaProblems } from '../located/schema-problems.js';
 import type { SourceMap } from '../located/source-map.js';
 import { formatSpecPath, type SpecError, type SpecPath, SpecValidationError } from '../located/spec-error.js';
+import type {
+  InstrumentMaintenanceWindow,
+  MaintenancePlan,
+  MaintenanceWindow,
+} from '../maintenance/maintenance-window.js';
+import { parseRecurringMaintenanceWindow } from '../maintenance/recurring-maintenance-window.js';
 import type { LabSettings, StorageZone } from './lab-settings.js';
 import { LAB_SETTINGS_SCHEMA } from './lab-settings-schema.js';
 import { parseRfc3339Interval } from './rfc3339.js';
@@ -82,6 +86,60 @@ function interval(
   return { ...parsed, reason: typeof reason === 'string' ? reason : '' };
 }
 
+const SCHEDULE_HINT =
+  'e.g. "DTSTART;TZID=Europe/Berlin:20261201T060000\\nRRULE:FREQ=WEEKLY;BYDAY=TU" or DTSTART:20261201T050000Z, with duration: 4h';
+
+/** One entry of a `maintenance` or `maintenance_windows` list: an interval or a recurring schedule. */
+function maintenancePlan(entry: Raw, at: SpecPath, problems: Problems): MaintenancePlan | undefined {
+  const reason = typeof entry.reason === 'string' ? entry.reason : '';
+  if (entry.window !== undefined && entry.schedule !== undefined) {
+    problems.add(
+      at,
+      'gives both window and schedule',
+      'keep window (one interval) or schedule + duration (recurring)',
+    );
+    return undefined;
+  }
+  if (entry.window !== undefined) {
+    if (entry.duration !== undefined) {
+      problems.add(
+        [...at, 'duration'],
+        'only applies to a schedule',
+        'remove duration; window gives its own end',
+        true,
+      );
+      return undefined;
+    }
+    return interval(entry.window as string, entry.reason, [...at, 'window'], problems);
+  }
+  if (entry.schedule === undefined) {
+    problems.add(
+      at,
+      'has neither window nor schedule',
+      `add window: START/END, or schedule: and duration: (${SCHEDULE_HINT})`,
+    );
+    return undefined;
+  }
+  if (entry.duration === undefined) {
+    problems.add(
+      at,
+      'has a schedule but no duration',
+      'add duration: how long each occurrence lasts, e.g. 4h',
+    );
+    return undefined;
+  }
+  const parsed = parseRecurringMaintenanceWindow(
+    entry.schedule as string,
+    parseDurationMs(entry.duration as string | number),
+    reason,
+  );
+  if ('problem' in parsed) {
+    problems.add([...at, 'schedule'], `${JSON.stringify(entry.schedule)} ${parsed.problem}`, SCHEDULE_HINT);
+    return undefined;
+  }
+  return parsed;
+}
+
 function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems): BreakerPolicy {
   const ms = (key: string, fallback: number) =>
     raw[key] === undefined ? fallback : parseDurationMs(raw[key] as string | number);
@@ -90,13 +148,8 @@ function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems)
     raw.maintenance === undefined
       ? base.maintenance
       : (raw.maintenance as Raw[]).flatMap((entry, i) => {
-          const window = interval(
-            entry.window as string,
-            entry.reason,
-            [...at, 'maintenance', i, 'window'],
-            problems,
-          );
-          return window ? [window] : [];
+          const plan = maintenancePlan(entry, [...at, 'maintenance', i], problems);
+          return plan ? [plan] : [];
         });
   return {
     timeoutMs: ms('timeout', base.timeoutMs),
@@ -140,15 +193,11 @@ function typed(doc: Raw, source: string, problems: Problems): LabSettings {
   if (!allowLists.labs) allowLists.labs = [lab];
   const maintenanceWindows = ((doc.maintenance_windows as Raw[] | undefined) ?? []).flatMap(
     (entry, i): InstrumentMaintenanceWindow[] => {
-      const window = interval(
-        entry.window as string,
-        entry.reason,
-        ['maintenance_windows', i, 'window'],
-        problems,
-      );
-      if (!window) return [];
+      const plan = maintenancePlan(entry, ['maintenance_windows', i], problems);
+      if (!plan) return [];
       const instrument = entry.instrument as string;
-      return [{ ...window, instrument, ...(entry.lab === undefined ? {} : { lab: entry.lab as string }) }];
+      // Spread keeps a recurring window's methods: they are own properties (closures).
+      return [{ ...plan, instrument, ...(entry.lab === undefined ? {} : { lab: entry.lab as string }) }];
     },
   );
   const breakersRaw = (doc.breakers as Raw | undefined) ?? {};

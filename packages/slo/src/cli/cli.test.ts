@@ -601,3 +601,24 @@ describe('reliability row 14: positions, and inputs that are not regular files',
     );
   });
 });
+
+describe('silences of recurring maintenance windows', () => {
+  it('silences: one per occurrence of a recurring window within --horizon; a bad horizon is a usage error', async () => {
+    const settings = join(tmp.path, 'recurring-lab.yaml');
+    writeFileSync(
+      settings,
+      'lab: lab-a\nmaintenance_windows:\n  - { instrument: sequencer-1, schedule: "DTSTART;TZID=Europe/Berlin:20261006T060000\\nRRULE:FREQ=WEEKLY;BYDAY=TU", duration: 4h }\n',
+    );
+    const at = ['silences', settings, '--at', '2026-10-21T00:00:00Z'];
+    const week = await cli(at);
+    expect(week.code).toBe(0);
+    expect((JSON.parse(week.stdout) as { startsAt: string }[]).map((s) => s.startsAt)).toEqual([
+      '2026-10-27T05:00:00.000Z',
+    ]);
+    const fortnight = await cli([...at, '--horizon', '14d']);
+    expect((JSON.parse(fortnight.stdout) as unknown[]).length).toBe(2);
+    const bad = await cli([...at, '--horizon', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--horizon: "soon" is not a duration');
+  });
+});

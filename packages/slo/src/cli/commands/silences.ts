@@ -1,4 +1,11 @@
-import { AlertmanagerApiError, applySilences, buildSilences, labAlertInputs } from '@tracseq/oncall';
+import { parseDuration } from '@tracseq/contract';
+import {
+  AlertmanagerApiError,
+  applySilences,
+  buildSilences,
+  DEFAULT_SILENCE_HORIZON_MS,
+  labAlertInputs,
+} from '@tracseq/oncall';
 import { fileProblem, UsageError } from '../cli-errors.js';
 import { type Command, EXIT, stringFlag } from '../command.js';
 import { note, print, printResult } from '../print.js';
@@ -9,12 +16,17 @@ export const silencesCommand: Command = {
   name: 'silences',
   synopsis: 'LAB_SETTINGS',
   summary:
-    'an Alertmanager silence per maintenance window not yet over; with --alertmanager-url, create them (once)',
+    'an Alertmanager silence per maintenance window not yet over (and per occurrence of a recurring one within --horizon); with --alertmanager-url, create them (once)',
   flags: {
     at: {
       type: 'string',
       value: 'RFC3339',
       description: 'the time that decides which windows are over (default now)',
+    },
+    horizon: {
+      type: 'string',
+      value: 'DURATION',
+      description: 'how far ahead occurrences of recurring windows get silences (default 7d)',
     },
     'alertmanager-url': {
       type: 'string',
@@ -31,7 +43,16 @@ export const silencesCommand: Command = {
     if (Number.isNaN(at.getTime())) {
       throw new UsageError(`--at ${atFlag} is not an RFC 3339 time, e.g. 2026-12-01T06:00:00Z`, 'silences');
     }
-    const silences = buildSilences(labAlertInputs(readLabSettingsFile(file)), at);
+    const horizonFlag = stringFlag(context, 'horizon');
+    let horizonMs = DEFAULT_SILENCE_HORIZON_MS;
+    if (horizonFlag !== undefined) {
+      try {
+        horizonMs = parseDuration(horizonFlag) * 1000;
+      } catch (error) {
+        throw new UsageError(`--horizon: ${(error as Error).message}`, 'silences');
+      }
+    }
+    const silences = buildSilences(labAlertInputs(readLabSettingsFile(file)), at, horizonMs);
     const url = stringFlag(context, 'alertmanager-url');
     if (url === undefined) {
       print(JSON.stringify(silences, null, 2));
