@@ -30,6 +30,9 @@ function windowOf(status: object): Bucket[] | undefined {
   return undefined;
 }
 
+/** The bucket property slow calls are counted in; a name opossum does not use. */
+const SLOW = 'tracseqSlowCalls';
+
 /** A counter of opossum's rolling window, summed over its buckets. */
 export type WindowCounter = 'fires' | 'failures' | 'successes' | 'timeouts' | 'rejects';
 
@@ -49,6 +52,23 @@ export class CountingWindow {
   sum(counter: WindowCounter): number {
     let total = 0;
     for (const bucket of this.buckets) total += bucket[counter] as number;
+    return total;
+  }
+
+  /**
+   * Counts a slow call in the current bucket. opossum has no such counter: it is an extra
+   * property of its bucket, which rotates out of the window with the bucket (opossum's own
+   * `stats` sums only the counters it created, so it does not see it).
+   */
+  addSlowCall(): void {
+    const bucket = this.buckets[0] as Bucket;
+    bucket[SLOW] = ((bucket[SLOW] as number | undefined) ?? 0) + 1;
+  }
+
+  /** Slow calls over the whole window. */
+  slowCalls(): number {
+    let total = 0;
+    for (const bucket of this.buckets) total += (bucket[SLOW] as number | undefined) ?? 0;
     return total;
   }
 }

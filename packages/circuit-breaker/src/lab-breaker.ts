@@ -154,6 +154,8 @@ export class LabBreaker {
   private readonly spanPerCall: boolean;
   /** When the current opening admits a trial; built once per opening, not per rejection. */
   private retryAfter: Date | undefined;
+  /** Why the breaker is being opened, when not for opossum's failure ratio (see `open` event). */
+  private tripReason: string | undefined;
 
   constructor(
     key: BreakerKey,
@@ -187,10 +189,13 @@ export class LabBreaker {
       this.retryAfter = undefined;
       this.resetTrials();
       const stats = this.opossum.stats;
+      const tripReason = this.tripReason;
+      this.tripReason = undefined;
       const reason =
-        this.current === 'half_open'
+        tripReason ??
+        (this.current === 'half_open'
           ? 'a half-open trial failed'
-          : `${stats.failures} of ${stats.fires} calls failed in ${policy.rollingWindowMs} ms (threshold ${policy.errorThreshold * 100} %)`;
+          : `${stats.failures} of ${stats.fires} calls failed in ${policy.rollingWindowMs} ms (threshold ${policy.errorThreshold * 100} %)`);
       this.sync(reason);
     });
     this.opossum.on('halfOpen', () => {
@@ -203,6 +208,12 @@ export class LabBreaker {
       this.resetTrials();
       this.sync(`${policy.halfOpenTrials} half-open trial(s) succeeded`);
     });
+    if (policy.slowCallDurationMs > 0 && this.window === undefined) {
+      observers.logger?.warn(
+        { breaker: this.name },
+        `circuit breaker ${this.name}: opossum's window was not recognised; slow calls are counted but never open the breaker`,
+      );
+    }
     this.current = this.computeState();
     this.publishState();
     this.scheduleMaintenance();
@@ -251,6 +262,7 @@ export class LabBreaker {
     let outcome: CallOutcome;
     try {
       let result: T;
+      let slow = false;
       if (state === 'closed') {
         // What opossum's fire() would do, without its promise layers: the window counts the
         // call ('fire'), then its success or failure (judge).
@@ -262,17 +274,20 @@ export class LabBreaker {
           this.inFlight--;
         }
         this.opossum.emit('success');
+        slow = this.isSlow(started);
+        if (slow) this.judgeSlow();
       } else if (state === 'half_open') {
         this.inFlight++;
         try {
-          result = await this.trial(action, options.signal, started);
+          ({ value: result, slow } = await this.trial(action, options.signal, started));
         } finally {
           this.inFlight--;
         }
       } else {
         result = await this.run(action, options.signal, started);
+        slow = this.isSlow(started);
       }
-      this.record('success', (performance.now() - started) / 1000, state);
+      this.record(slow ? 'slow' : 'success', (performance.now() - started) / 1000, state);
       return result;
     } catch (caught) {
       error = caught;
@@ -363,17 +378,49 @@ export class LabBreaker {
     if ((failures / fires) * 100 > this.policy.errorThreshold * 100 || halfOpen) opossum.open();
   }
 
+  /** Whether a call that started at `started` (performance.now()) and just succeeded was slow. */
+  private isSlow(started: number): boolean {
+    const limit = this.policy.slowCallDurationMs;
+    return limit > 0 && performance.now() - started > limit;
+  }
+
+  /**
+   * Counts a closed call's slow success in the window and opens the breaker when the window
+   * holds at least the minimum volume and the slow-call ratio has reached the threshold
+   * (resilience4j: "equal or greater"). The call itself already counted as a success.
+   */
+  private judgeSlow(): void {
+    const window = this.window;
+    if (window === undefined) return;
+    window.addSlowCall();
+    const fires = window.sum('fires');
+    if (fires < this.policy.volumeThreshold) return;
+    const slow = window.slowCalls();
+    if (slow / fires < this.policy.slowCallRateThreshold) return;
+    this.tripReason = `${slow} of ${fires} calls were slower than ${this.policy.slowCallDurationMs} ms in ${this.policy.rollingWindowMs} ms (slow-call threshold ${this.policy.slowCallRateThreshold * 100} %)`;
+    this.opossum.open();
+  }
+
   private async trial<T>(
     action: BreakerAction<T>,
     signal: AbortSignal | undefined,
     started: number,
-  ): Promise<T> {
+  ): Promise<{ value: T; slow: boolean }> {
     this.trialsStarted++;
     try {
-      const result = await this.run(action, signal, started);
+      const value = await this.run(action, signal, started);
+      const slow = this.isSlow(started);
+      if (slow) {
+        // Still slow: the dependency has not recovered. The caller gets the result all the same.
+        if (this.opossum.halfOpen) {
+          this.tripReason = `a half-open trial was slower than ${this.policy.slowCallDurationMs} ms`;
+          this.opossum.open();
+        }
+        return { value, slow };
+      }
       this.trialSuccesses++;
       if (this.trialSuccesses >= this.policy.halfOpenTrials && this.opossum.halfOpen) this.opossum.close();
-      return result;
+      return { value, slow };
     } catch (error) {
       if (classifyError(error, this.classify) === 'ignored') {
         // No verdict on the dependency: free the slot for another trial.

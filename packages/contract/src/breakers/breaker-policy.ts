@@ -43,6 +43,16 @@ export interface BreakerPolicy {
    * `TracseqCircuitBreakerStuckOpen`; the default is the roadmap's 5-minute recovery target.
    */
   readonly openAlertAfterMs: number;
+  /**
+   * A call that succeeds but takes longer than this is `slow` (resilience4j's slow call);
+   * `0` (the default) counts no call as slow.
+   */
+  readonly slowCallDurationMs: number;
+  /**
+   * Slow-call ratio (0..1] over the rolling window at which the breaker opens, judged once the
+   * window holds `volumeThreshold` calls; the default 1 opens only when every call is slow.
+   */
+  readonly slowCallRateThreshold: number;
 }
 
 /** One rule: a key pattern and the settings it overrides. */
@@ -72,6 +82,8 @@ export const DEFAULT_BREAKER_POLICY: BreakerPolicy = {
   enabled: true,
   maintenance: [],
   openAlertAfterMs: 300_000,
+  slowCallDurationMs: 0,
+  slowCallRateThreshold: 1,
 };
 
 /** No rules, no windows: every breaker gets {@link DEFAULT_BREAKER_POLICY}. */

@@ -62,6 +62,17 @@ const policyProperties = {
     items: maintenanceWindowOfRule,
   },
   openAlertAfter: duration('A critical breaker open longer than this raises TracseqCircuitBreakerStuckOpen'),
+  slowCallDuration: duration(
+    'A call that succeeds but takes longer than this counts as slow (outcome slow); 0 counts none',
+  ),
+  slowCallRateThreshold: {
+    description:
+      'Slow-call ratio over the rolling window at which the breaker opens (needs slowCallDuration)',
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: 1,
+    'x-hint': 'a ratio in (0, 1], e.g. slowCallRateThreshold: 0.5 to open when half the calls are slow',
+  },
 } as const;
 
 /** Fields a breaker policy (defaults or a rule) may set. */

@@ -197,6 +197,57 @@ describe('breakers section', () => {
     ]);
   });
 
+  it('reads the slow-call keys: off by default, inherited by rules', () => {
+    expect(DEFAULT_BREAKER_POLICY).toMatchObject({ slowCallDurationMs: 0, slowCallRateThreshold: 1 });
+    const config = parseLabSettings(
+      [
+        'lab: a',
+        'breakers:',
+        '  defaults: { slowCallDuration: 2s, slowCallRateThreshold: 0.5 }',
+        '  rules:',
+        '    - { match: { instrument: sequencer-1 }, slowCallDuration: 20s, rollingWindow: 2m }',
+        '',
+      ].join('\n'),
+    ).breakers;
+    expect(config.defaults).toMatchObject({ slowCallDurationMs: 2_000, slowCallRateThreshold: 0.5 });
+    expect(config.rules[0]?.policy).toMatchObject({ slowCallDurationMs: 20_000, slowCallRateThreshold: 0.5 });
+  });
+
+  it('locates a bad slow-call key and says how to fix it', () => {
+    expect(
+      problemsOf(() =>
+        parseLabSettings(
+          'lab: a\nbreakers:\n  defaults:\n    slowCallDuration: slowly\n    slowCallRateThreshold: 0\n',
+          'lab.yaml',
+        ),
+      ),
+    ).toEqual([
+      'lab.yaml:4:23: breakers.defaults.slowCallDuration: "slowly" is not a duration. Fix: use e.g. 500ms, 10s, 5m, 1h30m',
+      'lab.yaml:5:28: breakers.defaults.slowCallRateThreshold: 0 is not > 0. Fix: a ratio in (0, 1], e.g. slowCallRateThreshold: 0.5 to open when half the calls are slow',
+    ]);
+  });
+
+  it('refuses a slowCallDuration that outlasts the rolling window, where a policy sets it', () => {
+    expect(
+      problemsOf(() =>
+        parseLabSettings(
+          [
+            'lab: a',
+            'breakers:',
+            '  defaults: { rollingWindow: 10s }',
+            '  rules:',
+            '    - { match: { instrument: sequencer-1 }, slowCallDuration: 20s }',
+            '    - { match: { instrument: lims }, timeout: 1s }',
+            '',
+          ].join('\n'),
+          'lab.yaml',
+        ),
+      ),
+    ).toEqual([
+      'lab.yaml:5:63: breakers.rules[0].slowCallDuration: slowCallDuration (20000 ms) is not shorter than rollingWindow (10000 ms): slow calls would outlast the window they are counted in. Fix: make rollingWindow several times slowCallDuration, e.g. rollingWindow: 100s',
+    ]);
+  });
+
   it('locates breaker problems in the file (was: "laboratory_settings: breakers.defaults.capacity")', () => {
     expect(problemsOf(() => parseLabSettings('lab: a\nbreakers:\n  defaults: { capacity: -1 }\n'))).toEqual([
       'laboratory_settings:3:25: breakers.defaults.capacity: -1 is not >= 1. Fix: a whole number >= 1, e.g. 100',

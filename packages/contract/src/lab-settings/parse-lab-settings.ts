@@ -98,11 +98,24 @@ function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems)
           );
           return window ? [window] : [];
         });
+  const rollingWindowMs = ms('rollingWindow', base.rollingWindowMs);
+  const slowCallDurationMs = ms('slowCallDuration', base.slowCallDurationMs);
+  // Calls enter the window when they start and count as slow when they end: a slow call must
+  // end while its start is still in the window, or the slow-call rate has nothing to divide by.
+  // Reported where a policy sets either key; a rule setting neither inherits an already reported pair.
+  const setter = ['slowCallDuration', 'rollingWindow'].find((key) => raw[key] !== undefined);
+  if (setter !== undefined && slowCallDurationMs > 0 && slowCallDurationMs >= rollingWindowMs) {
+    problems.add(
+      [...at, setter],
+      `slowCallDuration (${slowCallDurationMs} ms) is not shorter than rollingWindow (${rollingWindowMs} ms): slow calls would outlast the window they are counted in`,
+      `make rollingWindow several times slowCallDuration, e.g. rollingWindow: ${Math.ceil((slowCallDurationMs * 5) / 1000)}s`,
+    );
+  }
   return {
     timeoutMs: ms('timeout', base.timeoutMs),
     errorThreshold: pick('errorThreshold', base.errorThreshold),
     volumeThreshold: pick('volumeThreshold', base.volumeThreshold),
-    rollingWindowMs: ms('rollingWindow', base.rollingWindowMs),
+    rollingWindowMs,
     resetTimeoutMs: ms('resetTimeout', base.resetTimeoutMs),
     halfOpenTrials: pick('halfOpenTrials', base.halfOpenTrials),
     capacity: pick('capacity', base.capacity),
@@ -110,6 +123,8 @@ function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems)
     enabled: pick('enabled', base.enabled),
     maintenance,
     openAlertAfterMs: ms('openAlertAfter', base.openAlertAfterMs),
+    slowCallDurationMs,
+    slowCallRateThreshold: pick('slowCallRateThreshold', base.slowCallRateThreshold),
   };
 }
 
