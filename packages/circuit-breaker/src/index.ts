@@ -20,6 +20,7 @@ export {
   BreakerConfigError,
   type BreakerPolicy,
   type BreakerRule,
+  type BreakerWindow,
   DEFAULT_BREAKER_POLICY,
   type InstrumentMaintenanceWindow,
   type MaintenanceWindow,

@@ -14,6 +14,7 @@ import {
 import { CallSeries } from './call-series.js';
 import { classifyError, type ErrorClassifier } from './classify-error.js';
 import { type CountingWindow, countOnly } from './count-only-status.js';
+import { CallMark, CountWindow } from './count-window.js';
 import {
   BreakerOpenError,
   type BreakerRejectedError,
@@ -154,6 +155,8 @@ export class LabBreaker {
   private readonly spanPerCall: boolean;
   /** When the current opening admits a trial; built once per opening, not per rejection. */
   private retryAfter: Date | undefined;
+  /** The last N completed closed calls, for a count-based window; none for a time window. */
+  private readonly lastCalls: CountWindow | undefined;
   /** Why the breaker is being opened, when not for opossum's failure ratio (see `open` event). */
   private tripReason: string | undefined;
 
@@ -184,6 +187,7 @@ export class LabBreaker {
       rollingPercentilesEnabled: false,
     });
     this.window = countOnly(this.opossum.status);
+    this.lastCalls = policy.window.type === 'count' ? new CountWindow(policy.window.size) : undefined;
     this.opossum.on('open', () => {
       this.openedAt = Date.now();
       this.retryAfter = undefined;
@@ -206,9 +210,11 @@ export class LabBreaker {
     });
     this.opossum.on('close', () => {
       this.resetTrials();
+      // resilience4j: a breaker that closes again judges only the calls made since.
+      this.lastCalls?.reset();
       this.sync(`${policy.halfOpenTrials} half-open trial(s) succeeded`);
     });
-    if (policy.slowCallDurationMs > 0 && this.window === undefined) {
+    if (policy.slowCallDurationMs > 0 && this.window === undefined && this.lastCalls === undefined) {
       observers.logger?.warn(
         { breaker: this.name },
         `circuit breaker ${this.name}: opossum's window was not recognised; slow calls are counted but never open the breaker`,
@@ -276,6 +282,7 @@ export class LabBreaker {
         this.opossum.emit('success');
         slow = this.isSlow(started);
         if (slow) this.judgeSlow();
+        else this.lastCalls?.record(CallMark.Ok);
       } else if (state === 'half_open') {
         this.inFlight++;
         try {
@@ -364,11 +371,17 @@ export class LabBreaker {
    */
   private judge(error: unknown): void {
     const opossum = this.opossum;
+    const lastCalls = this.lastCalls;
     if (classifyError(error, this.classify) === 'ignored') {
       opossum.emit('success');
+      lastCalls?.record(CallMark.Ok);
       return;
     }
     opossum.emit('failure', error);
+    if (lastCalls !== undefined) {
+      this.judgeLastCalls(lastCalls);
+      return;
+    }
     const halfOpen = opossum.halfOpen;
     const window = this.window;
     const stats = window ? undefined : opossum.stats;
@@ -376,6 +389,19 @@ export class LabBreaker {
     if (fires < this.policy.volumeThreshold && !halfOpen) return;
     const failures = window ? window.sum('failures') : (stats as CircuitBreaker.Stats).failures;
     if ((failures / fires) * 100 > this.policy.errorThreshold * 100 || halfOpen) opossum.open();
+  }
+
+  /**
+   * Records a closed call's failure in a count window and opens the breaker when the window
+   * holds at least the minimum volume and the failure ratio is above the threshold, as the time
+   * window does.
+   */
+  private judgeLastCalls(lastCalls: CountWindow): void {
+    lastCalls.record(CallMark.Failed);
+    const { calls, failures } = lastCalls;
+    if (calls < this.policy.volumeThreshold || failures / calls <= this.policy.errorThreshold) return;
+    this.tripReason = `${failures} of the last ${calls} calls failed (threshold ${this.policy.errorThreshold * 100} %)`;
+    this.opossum.open();
   }
 
   /** Whether a call that started at `started` (performance.now()) and just succeeded was slow. */
@@ -390,14 +416,27 @@ export class LabBreaker {
    * (resilience4j: "equal or greater"). The call itself already counted as a success.
    */
   private judgeSlow(): void {
-    const window = this.window;
-    if (window === undefined) return;
-    window.addSlowCall();
-    const fires = window.sum('fires');
-    if (fires < this.policy.volumeThreshold) return;
-    const slow = window.slowCalls();
-    if (slow / fires < this.policy.slowCallRateThreshold) return;
-    this.tripReason = `${slow} of ${fires} calls were slower than ${this.policy.slowCallDurationMs} ms in ${this.policy.rollingWindowMs} ms (slow-call threshold ${this.policy.slowCallRateThreshold * 100} %)`;
+    const policy = this.policy;
+    let calls: number;
+    let slow: number;
+    let over: string;
+    const lastCalls = this.lastCalls;
+    if (lastCalls !== undefined) {
+      lastCalls.record(CallMark.Slow);
+      calls = lastCalls.calls;
+      slow = lastCalls.slow;
+      over = `of the last ${calls} calls`;
+    } else {
+      const window = this.window;
+      if (window === undefined) return;
+      window.addSlowCall();
+      calls = window.sum('fires');
+      slow = window.slowCalls();
+      over = `of ${calls} calls`;
+    }
+    if (calls < policy.volumeThreshold || slow / calls < policy.slowCallRateThreshold) return;
+    const within = lastCalls === undefined ? ` in ${policy.rollingWindowMs} ms` : '';
+    this.tripReason = `${slow} ${over} were slower than ${policy.slowCallDurationMs} ms${within} (slow-call threshold ${policy.slowCallRateThreshold * 100} %)`;
     this.opossum.open();
   }
 

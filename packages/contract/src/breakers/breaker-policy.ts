@@ -18,6 +18,13 @@ export interface InstrumentMaintenanceWindow extends MaintenanceWindow {
   readonly lab?: string;
 }
 
+/**
+ * What a breaker judges its failure and slow-call rates over: the calls of the last
+ * `rollingWindowMs` (`time`, opossum's rolling window), or the last `size` completed calls
+ * (`count`, resilience4j's count-based sliding window).
+ */
+export type BreakerWindow = { readonly type: 'time' } | { readonly type: 'count'; readonly size: number };
+
 /** The settings of one breaker, all durations in milliseconds. */
 export interface BreakerPolicy {
   /** Abort the action after this long; `0` disables the timeout. */
@@ -26,7 +33,10 @@ export interface BreakerPolicy {
   readonly errorThreshold: number;
   /** Calls needed in the rolling window before the ratio is judged. */
   readonly volumeThreshold: number;
+  /** Length of the time window (`window.type` `time`); opossum's statistics window either way. */
   readonly rollingWindowMs: number;
+  /** What the failure and slow-call rates are judged over. */
+  readonly window: BreakerWindow;
   /** Time open before half-open trials are allowed. */
   readonly resetTimeoutMs: number;
   /** Trial calls admitted while half-open; all must succeed to close. */
@@ -75,6 +85,7 @@ export const DEFAULT_BREAKER_POLICY: BreakerPolicy = {
   errorThreshold: 0.5,
   volumeThreshold: 10,
   rollingWindowMs: 10_000,
+  window: { type: 'time' },
   resetTimeoutMs: 30_000,
   halfOpenTrials: 1,
   capacity: 100,

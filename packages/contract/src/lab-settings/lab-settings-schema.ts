@@ -51,6 +51,28 @@ const policyProperties = {
   },
   volumeThreshold: wholeNumber('Calls needed in the rolling window before the ratio is judged', 10),
   rollingWindow: duration('Length of the rolling window the failure ratio is computed over'),
+  window: {
+    type: 'object',
+    description:
+      'What the failure and slow-call rates are computed over: the last size of time (type time, as rollingWindow) or the last size calls (type count)',
+    additionalProperties: false,
+    required: ['type', 'size'],
+    properties: {
+      type: {
+        enum: ['time', 'count'],
+        'x-hint': 'time (size is a duration) or count (size is a number of calls)',
+      },
+      size: {
+        oneOf: [
+          { type: 'string', pattern: DURATION_PATTERN },
+          { type: 'integer', minimum: 1 },
+        ],
+        'x-problem': 'is not a duration or a number of calls',
+        'x-hint': 'a duration for type time (size: 30s), a whole number of calls for type count (size: 100)',
+      },
+    },
+    'x-hint': 'e.g. window: { type: count, size: 100 } or window: { type: time, size: 30s }',
+  },
   resetTimeout: duration('Time open before half-open trials are allowed'),
   halfOpenTrials: wholeNumber('Trial calls admitted while half-open; all must succeed to close', 1),
   capacity: wholeNumber('Calls in flight at once; more are rejected, not counted as failures', 100),

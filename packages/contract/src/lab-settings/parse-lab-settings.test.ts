@@ -248,6 +248,53 @@ describe('breakers section', () => {
     ]);
   });
 
+  it('reads window: a count of calls, or a time that rollingWindow also sets', () => {
+    expect(DEFAULT_BREAKER_POLICY.window).toEqual({ type: 'time' });
+    const config = parseLabSettings(
+      [
+        'lab: a',
+        'breakers:',
+        '  defaults: { window: { type: count, size: 50 } }',
+        '  rules:',
+        '    - { match: { instrument: lims }, timeout: 1s }',
+        '    - { match: { instrument: sequencer-1 }, window: { type: time, size: 2m } }',
+        '    - { match: { instrument: robot }, rollingWindow: 30s }',
+        '',
+      ].join('\n'),
+    ).breakers;
+    expect(config.defaults.window).toEqual({ type: 'count', size: 50 });
+    expect(config.rules.map((r) => [r.policy.window, r.policy.rollingWindowMs])).toEqual([
+      [{ type: 'count', size: 50 }, 10_000],
+      [{ type: 'time' }, 120_000],
+      [{ type: 'time' }, 30_000],
+    ]);
+  });
+
+  it('locates window problems and says how to fix them', () => {
+    const problems = (...rules: string[]) =>
+      problemsOf(() =>
+        parseLabSettings(['lab: a', 'breakers:', '  rules:', ...rules, ''].join('\n'), 'lab.yaml'),
+      );
+    expect(
+      problems(
+        '    - { match: { instrument: b }, window: { type: calls, size: 10 } }',
+        '    - { match: { instrument: d }, window: { type: count, size: 0 } }',
+      ),
+    ).toEqual([
+      'lab.yaml:4:51: breakers.rules[0].window.type: "calls" is not one of "time", "count". Fix: use one of time, count',
+      'lab.yaml:5:64: breakers.rules[1].window.size: 0 is not a duration or a number of calls. Fix: a duration for type time (size: 30s), a whole number of calls for type count (size: 100)',
+    ]);
+    expect(
+      problems(
+        '    - { match: { instrument: a }, window: { type: count, size: 30s } }',
+        '    - { match: { instrument: c }, rollingWindow: 30s, window: { type: time, size: 1m } }',
+      ),
+    ).toEqual([
+      'lab.yaml:4:64: breakers.rules[0].window.size: "30s" is not a number of calls. Fix: with type: count, size is a whole number of calls, e.g. window: { type: count, size: 100 }',
+      'lab.yaml:5:35: breakers.rules[1].rollingWindow: rollingWindow and window both set the window. Fix: keep one: window: { type: time, size: 30s } replaces rollingWindow',
+    ]);
+  });
+
   it('locates breaker problems in the file (was: "laboratory_settings: breakers.defaults.capacity")', () => {
     expect(problemsOf(() => parseLabSettings('lab: a\nbreakers:\n  defaults: { capacity: -1 }\n'))).toEqual([
       'laboratory_settings:3:25: breakers.defaults.capacity: -1 is not >= 1. Fix: a whole number >= 1, e.g. 100',

@@ -3,6 +3,7 @@ import type { BreakerKey } from '../breakers/breaker-name.js';
 import {
   type BreakerConfig,
   type BreakerPolicy,
+  type BreakerWindow,
   DEFAULT_BREAKER_CONFIG,
   DEFAULT_BREAKER_POLICY,
   type InstrumentMaintenanceWindow,
@@ -82,6 +83,44 @@ function interval(
   return { ...parsed, reason: typeof reason === 'string' ? reason : '' };
 }
 
+const TIME_WINDOW: BreakerWindow = Object.freeze({ type: 'time' });
+
+/**
+ * The window a policy judges its rates over. `rollingWindow` is the older spelling of
+ * `window: {type: time, size}`; a policy gives one or the other.
+ */
+function windowOf(
+  raw: Raw,
+  base: BreakerPolicy,
+  at: SpecPath,
+  problems: Problems,
+): { rollingWindowMs: number; window: BreakerWindow } {
+  const spec = raw.window as { type: 'time' | 'count'; size: string | number } | undefined;
+  if (spec === undefined) {
+    if (raw.rollingWindow === undefined)
+      return { rollingWindowMs: base.rollingWindowMs, window: base.window };
+    return { rollingWindowMs: parseDurationMs(raw.rollingWindow as string | number), window: TIME_WINDOW };
+  }
+  if (raw.rollingWindow !== undefined) {
+    problems.add(
+      [...at, 'rollingWindow'],
+      'rollingWindow and window both set the window',
+      `keep one: window: { type: time, size: ${String(raw.rollingWindow)} } replaces rollingWindow`,
+      true,
+    );
+  }
+  if (spec.type === 'time') return { rollingWindowMs: parseDurationMs(spec.size), window: TIME_WINDOW };
+  if (typeof spec.size !== 'number') {
+    problems.add(
+      [...at, 'window', 'size'],
+      `${JSON.stringify(spec.size)} is not a number of calls`,
+      'with type: count, size is a whole number of calls, e.g. window: { type: count, size: 100 }',
+    );
+    return { rollingWindowMs: base.rollingWindowMs, window: base.window };
+  }
+  return { rollingWindowMs: base.rollingWindowMs, window: { type: 'count', size: spec.size } };
+}
+
 function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems): BreakerPolicy {
   const ms = (key: string, fallback: number) =>
     raw[key] === undefined ? fallback : parseDurationMs(raw[key] as string | number);
@@ -98,13 +137,19 @@ function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems)
           );
           return window ? [window] : [];
         });
-  const rollingWindowMs = ms('rollingWindow', base.rollingWindowMs);
+  const { rollingWindowMs, window } = windowOf(raw, base, at, problems);
   const slowCallDurationMs = ms('slowCallDuration', base.slowCallDurationMs);
   // Calls enter the window when they start and count as slow when they end: a slow call must
   // end while its start is still in the window, or the slow-call rate has nothing to divide by.
   // Reported where a policy sets either key; a rule setting neither inherits an already reported pair.
-  const setter = ['slowCallDuration', 'rollingWindow'].find((key) => raw[key] !== undefined);
-  if (setter !== undefined && slowCallDurationMs > 0 && slowCallDurationMs >= rollingWindowMs) {
+  // A count window records calls when they end: no such limit.
+  const setter = ['slowCallDuration', 'rollingWindow', 'window'].find((key) => raw[key] !== undefined);
+  if (
+    setter !== undefined &&
+    window.type === 'time' &&
+    slowCallDurationMs > 0 &&
+    slowCallDurationMs >= rollingWindowMs
+  ) {
     problems.add(
       [...at, setter],
       `slowCallDuration (${slowCallDurationMs} ms) is not shorter than rollingWindow (${rollingWindowMs} ms): slow calls would outlast the window they are counted in`,
@@ -116,6 +161,7 @@ function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems)
     errorThreshold: pick('errorThreshold', base.errorThreshold),
     volumeThreshold: pick('volumeThreshold', base.volumeThreshold),
     rollingWindowMs,
+    window,
     resetTimeoutMs: ms('resetTimeout', base.resetTimeoutMs),
     halfOpenTrials: pick('halfOpenTrials', base.halfOpenTrials),
     capacity: pick('capacity', base.capacity),
