@@ -30,8 +30,8 @@ function windowOf(status: object): Bucket[] | undefined {
   return undefined;
 }
 
-/** The bucket property slow calls are counted in; a name opossum does not use. */
-const SLOW = 'tracseqSlowCalls';
+/** A counter kept in opossum's buckets beside its own, under a name opossum does not use. */
+export type ExtraCounter = `tracseq${string}`;
 
 /** A counter of opossum's rolling window, summed over its buckets. */
 export type WindowCounter = 'fires' | 'failures' | 'successes' | 'timeouts' | 'rejects';
@@ -56,19 +56,19 @@ export class CountingWindow {
   }
 
   /**
-   * Counts a slow call in the current bucket. opossum has no such counter: it is an extra
-   * property of its bucket, which rotates out of the window with the bucket (opossum's own
-   * `stats` sums only the counters it created, so it does not see it).
+   * Counts one in a counter opossum does not have (slow calls, failures of one kind) in the
+   * current bucket: an extra property of the bucket, which rotates out of the window with it
+   * (opossum's own `stats` sums only the counters it created, so it does not see it).
    */
-  addSlowCall(): void {
+  add(counter: ExtraCounter): void {
     const bucket = this.buckets[0] as Bucket;
-    bucket[SLOW] = ((bucket[SLOW] as number | undefined) ?? 0) + 1;
+    bucket[counter] = ((bucket[counter] as number | undefined) ?? 0) + 1;
   }
 
-  /** Slow calls over the whole window. */
-  slowCalls(): number {
+  /** An {@link add}ed counter over the whole window. */
+  extra(counter: ExtraCounter): number {
     let total = 0;
-    for (const bucket of this.buckets) total += (bucket[SLOW] as number | undefined) ?? 0;
+    for (const bucket of this.buckets) total += (bucket[counter] as number | undefined) ?? 0;
     return total;
   }
 }

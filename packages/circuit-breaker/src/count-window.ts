@@ -1,10 +1,8 @@
 /**
  * How one completed call counts in a {@link CountWindow}: `Ok` also covers ignored errors,
- * which count as successes in either window.
+ * which count as successes in either window; a failure is `Failed + ` its kind's index.
  */
-export const CallMark = { Ok: 0, Failed: 1, Slow: 2 } as const;
-/** One of {@link CallMark}'s values. */
-export type CallMark = (typeof CallMark)[keyof typeof CallMark];
+export const CallMark = { Ok: 0, Slow: 1, Failed: 2 } as const;
 
 /**
  * The last `size` completed calls of a breaker (resilience4j's count-based sliding window): a
@@ -13,30 +11,35 @@ export type CallMark = (typeof CallMark)[keyof typeof CallMark];
  */
 export class CountWindow {
   private readonly marks: Uint8Array;
+  /** Failures per kind index. */
+  private readonly kinds: Int32Array;
   private next = 0;
   /** Calls recorded, up to the size. */
   calls = 0;
   failures = 0;
   slow = 0;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    kindCount: number,
+  ) {
     this.marks = new Uint8Array(size);
+    this.kinds = new Int32Array(kindCount);
   }
 
-  /** Records a completed call, dropping the oldest once the window is full. */
-  record(mark: CallMark): void {
+  /** Records a completed call (a {@link CallMark}), dropping the oldest once the window is full. */
+  record(mark: number): void {
     const i = this.next;
-    if (this.calls === this.size) {
-      const oldest = this.marks[i] as CallMark;
-      if (oldest === CallMark.Failed) this.failures--;
-      else if (oldest === CallMark.Slow) this.slow--;
-    } else {
-      this.calls++;
-    }
+    if (this.calls === this.size) this.count(this.marks[i] as number, -1);
+    else this.calls++;
     this.marks[i] = mark;
-    if (mark === CallMark.Failed) this.failures++;
-    else if (mark === CallMark.Slow) this.slow++;
+    this.count(mark, 1);
     this.next = i + 1 === this.size ? 0 : i + 1;
+  }
+
+  /** Failures of the kind with this index among the recorded calls. */
+  failuresOf(kindIndex: number): number {
+    return this.kinds[kindIndex] as number;
   }
 
   /** Forgets every call: a breaker that closes again starts with an empty window. */
@@ -45,5 +48,16 @@ export class CountWindow {
     this.calls = 0;
     this.failures = 0;
     this.slow = 0;
+    this.kinds.fill(0);
+  }
+
+  private count(mark: number, delta: number): void {
+    if (mark === CallMark.Slow) {
+      this.slow += delta;
+    } else if (mark >= CallMark.Failed) {
+      this.failures += delta;
+      const kind = mark - CallMark.Failed;
+      this.kinds[kind] = (this.kinds[kind] as number) + delta;
+    }
   }
 }

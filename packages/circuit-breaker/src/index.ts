@@ -36,8 +36,17 @@ export {
   type CallOutcome,
 } from './breaker-observers.js';
 export { BreakerRegistry, type BreakerRegistryOptions, type ReadinessResult } from './breaker-registry.js';
-export { classifyError, type ErrorClass, type ErrorClassifier } from './classify-error.js';
 export {
+  classifyError,
+  type ErrorClass,
+  type ErrorClassifier,
+  FAILURE_KINDS,
+  type FailureKind,
+  failureKind,
+  retryAfterMs,
+} from './classify-error.js';
+export {
+  BackPressureError,
   BreakerOpenError,
   BreakerRejectedError,
   BreakerTimeoutError,

@@ -12,10 +12,18 @@ import {
   LABEL,
 } from './breaker-observers.js';
 import { CallSeries } from './call-series.js';
-import { classifyError, type ErrorClassifier } from './classify-error.js';
-import { type CountingWindow, countOnly } from './count-only-status.js';
+import {
+  classifyError,
+  type ErrorClassifier,
+  FAILURE_KINDS,
+  type FailureKind,
+  failureKind,
+  retryAfterMs,
+} from './classify-error.js';
+import { type CountingWindow, countOnly, type ExtraCounter } from './count-only-status.js';
 import { CallMark, CountWindow } from './count-window.js';
 import {
+  BackPressureError,
   BreakerOpenError,
   type BreakerRejectedError,
   BreakerTimeoutError,
@@ -39,6 +47,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const NO_BOUNDARY = Number.POSITIVE_INFINITY;
 const NO_OPTIONS: CallOptions<never> = Object.freeze({});
 const RESOLVED = Promise.resolve();
+/** Where a time window counts slow calls and each failure kind (see CountingWindow.add). */
+const SLOW_COUNTER: ExtraCounter = 'tracseqSlowCalls';
+const KIND_COUNTERS = FAILURE_KINDS.map((kind): ExtraCounter => `tracseqFailed_${kind}`);
+const KIND_INDEX = new Map<FailureKind, number>(FAILURE_KINDS.map((kind, i) => [kind, i]));
 
 /** A call in flight with a deadline: an entry of a breaker's deadline queue. */
 interface Pending {
@@ -155,6 +167,10 @@ export class LabBreaker {
   private readonly spanPerCall: boolean;
   /** When the current opening admits a trial; built once per opening, not per rejection. */
   private retryAfter: Date | undefined;
+  /** The failure kinds with a threshold of their own, as [kind index, threshold]. */
+  private readonly kindThresholds: readonly (readonly [number, number])[];
+  /** Wall-clock ms until which a 429's Retry-After holds calls back; 0 when none. */
+  private backPressureUntil = 0;
   /** The last N completed closed calls, for a count-based window; none for a time window. */
   private readonly lastCalls: CountWindow | undefined;
   /** Why the breaker is being opened, when not for opossum's failure ratio (see `open` event). */
@@ -187,7 +203,12 @@ export class LabBreaker {
       rollingPercentilesEnabled: false,
     });
     this.window = countOnly(this.opossum.status);
-    this.lastCalls = policy.window.type === 'count' ? new CountWindow(policy.window.size) : undefined;
+    this.lastCalls =
+      policy.window.type === 'count' ? new CountWindow(policy.window.size, FAILURE_KINDS.length) : undefined;
+    this.kindThresholds = FAILURE_KINDS.flatMap((kind, i) => {
+      const threshold = policy.errorThresholds[kind];
+      return threshold === undefined ? [] : [[i, threshold] as const];
+    });
     this.opossum.on('open', () => {
       this.openedAt = Date.now();
       this.retryAfter = undefined;
@@ -214,10 +235,14 @@ export class LabBreaker {
       this.lastCalls?.reset();
       this.sync(`${policy.halfOpenTrials} half-open trial(s) succeeded`);
     });
-    if (policy.slowCallDurationMs > 0 && this.window === undefined && this.lastCalls === undefined) {
+    if (
+      (policy.slowCallDurationMs > 0 || this.kindThresholds.length > 0) &&
+      this.window === undefined &&
+      this.lastCalls === undefined
+    ) {
       observers.logger?.warn(
         { breaker: this.name },
-        `circuit breaker ${this.name}: opossum's window was not recognised; slow calls are counted but never open the breaker`,
+        `circuit breaker ${this.name}: opossum's window was not recognised; slow calls and errorThresholds never open the breaker`,
       );
     }
     this.current = this.computeState();
@@ -300,6 +325,7 @@ export class LabBreaker {
       error = caught;
       outcome = this.outcomeOf(caught);
       if (state === 'closed') this.judge(caught);
+      if (outcome === 'ignored' && state !== 'disabled') this.holdBackFor(caught);
     }
     return this.fail(error, outcome, state, started, options);
   }
@@ -352,6 +378,11 @@ export class LabBreaker {
       const window = this.maintenanceNow() as MaintenanceWindow;
       return new MaintenanceError(this.name, target(this.key), window.end, window.reason);
     }
+    if (this.backPressureUntil !== 0) {
+      if (Date.now() < this.backPressureUntil)
+        return new BackPressureError(this.name, new Date(this.backPressureUntil));
+      this.backPressureUntil = 0;
+    }
     if (this.inFlight >= this.policy.capacity) return new CapacityError(this.name, this.policy.capacity);
     if (state === 'open') {
       this.retryAfter ??= new Date(this.openedAt + this.policy.resetTimeoutMs);
@@ -372,36 +403,77 @@ export class LabBreaker {
   private judge(error: unknown): void {
     const opossum = this.opossum;
     const lastCalls = this.lastCalls;
-    if (classifyError(error, this.classify) === 'ignored') {
+    const kind = failureKind(error, this.classify);
+    if (kind === undefined) {
       opossum.emit('success');
       lastCalls?.record(CallMark.Ok);
       return;
     }
     opossum.emit('failure', error);
+    const kindIndex = KIND_INDEX.get(kind) as number;
     if (lastCalls !== undefined) {
-      this.judgeLastCalls(lastCalls);
+      lastCalls.record(CallMark.Failed + kindIndex);
+      this.judgeFailures(lastCalls.calls, lastCalls.failures, false, 'of the last');
       return;
     }
     const halfOpen = opossum.halfOpen;
     const window = this.window;
     const stats = window ? undefined : opossum.stats;
+    if (window !== undefined && this.kindThresholds.length > 0) {
+      window.add(KIND_COUNTERS[kindIndex] as ExtraCounter);
+    }
     const fires = window ? window.sum('fires') : (stats as CircuitBreaker.Stats).fires;
-    if (fires < this.policy.volumeThreshold && !halfOpen) return;
     const failures = window ? window.sum('failures') : (stats as CircuitBreaker.Stats).failures;
-    if ((failures / fires) * 100 > this.policy.errorThreshold * 100 || halfOpen) opossum.open();
+    this.judgeFailures(fires, failures, halfOpen, 'of');
   }
 
   /**
-   * Records a closed call's failure in a count window and opens the breaker when the window
-   * holds at least the minimum volume and the failure ratio is above the threshold, as the time
-   * window does.
+   * Opens the breaker when the window holds at least the minimum volume and the failure ratio,
+   * or one kind's ratio, is above its threshold (or opossum is half-open).
    */
-  private judgeLastCalls(lastCalls: CountWindow): void {
-    lastCalls.record(CallMark.Failed);
-    const { calls, failures } = lastCalls;
-    if (calls < this.policy.volumeThreshold || failures / calls <= this.policy.errorThreshold) return;
-    this.tripReason = `${failures} of the last ${calls} calls failed (threshold ${this.policy.errorThreshold * 100} %)`;
-    this.opossum.open();
+  private judgeFailures(calls: number, failures: number, halfOpen: boolean, of: string): void {
+    const policy = this.policy;
+    if (calls < policy.volumeThreshold && !halfOpen) return;
+    if ((failures / calls) * 100 > policy.errorThreshold * 100 || halfOpen) {
+      // A time window's reason is built from opossum's stats by the 'open' listener.
+      if (this.lastCalls !== undefined) {
+        this.tripReason = `${failures} ${of} ${calls} calls failed (threshold ${policy.errorThreshold * 100} %)`;
+      }
+      this.opossum.open();
+      return;
+    }
+    for (const [kindIndex, threshold] of this.kindThresholds) {
+      const ofKind = this.lastCalls
+        ? this.lastCalls.failuresOf(kindIndex)
+        : (this.window?.extra(KIND_COUNTERS[kindIndex] as ExtraCounter) ?? 0);
+      if (ofKind / calls <= threshold) continue;
+      const kind = FAILURE_KINDS[kindIndex] as FailureKind;
+      const within = this.lastCalls ? '' : ` in ${policy.rollingWindowMs} ms`;
+      this.tripReason = `${ofKind} ${of} ${calls} calls failed with ${kind}${within} (errorThresholds.${kind} ${threshold * 100} %)`;
+      this.opossum.open();
+      return;
+    }
+  }
+
+  /**
+   * After a 429 with `Retry-After` (an ignored error: back-pressure, not a failure), rejects
+   * calls until then, at most the reset timeout: a dependency's clock or a bogus header must not
+   * cut it off for longer than an opening would.
+   */
+  private holdBackFor(error: unknown): void {
+    const now = Date.now();
+    const wait = retryAfterMs(error, now);
+    if (wait === undefined || wait <= 0) return;
+    const until = now + Math.min(wait, this.policy.resetTimeoutMs);
+    if (until <= this.backPressureUntil) return;
+    const starts = this.backPressureUntil <= now;
+    this.backPressureUntil = until;
+    if (starts) {
+      this.observers.logger?.warn(
+        { breaker: this.name, until: new Date(until).toISOString() },
+        `circuit breaker ${this.name}: 429 with Retry-After; holding calls back until ${new Date(until).toISOString()}`,
+      );
+    }
   }
 
   /** Whether a call that started at `started` (performance.now()) and just succeeded was slow. */
@@ -429,9 +501,9 @@ export class LabBreaker {
     } else {
       const window = this.window;
       if (window === undefined) return;
-      window.addSlowCall();
+      window.add(SLOW_COUNTER);
       calls = window.sum('fires');
-      slow = window.slowCalls();
+      slow = window.extra(SLOW_COUNTER);
       over = `of ${calls} calls`;
     }
     if (calls < policy.volumeThreshold || slow / calls < policy.slowCallRateThreshold) return;
@@ -590,7 +662,8 @@ export class LabBreaker {
     if (
       error instanceof BreakerOpenError ||
       error instanceof MaintenanceError ||
-      error instanceof CapacityError
+      error instanceof CapacityError ||
+      error instanceof BackPressureError
     ) {
       return 'rejected';
     }

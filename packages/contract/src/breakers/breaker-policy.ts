@@ -19,6 +19,15 @@ export interface InstrumentMaintenanceWindow extends MaintenanceWindow {
 }
 
 /**
+ * The kinds a breaker's error classifier sorts failures into: its own or the caller's timeouts,
+ * HTTP 5xx, overload (HTTP 408 and 429), connection-level errors, and anything else.
+ */
+export const FAILURE_KINDS = ['timeout', 'server_error', 'overload', 'network', 'other'] as const;
+
+/** One of {@link FAILURE_KINDS}. */
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/**
  * What a breaker judges its failure and slow-call rates over: the calls of the last
  * `rollingWindowMs` (`time`, opossum's rolling window), or the last `size` completed calls
  * (`count`, resilience4j's count-based sliding window).
@@ -31,6 +40,11 @@ export interface BreakerPolicy {
   readonly timeoutMs: number;
   /** Failure ratio (0..1] over the rolling window above which the breaker opens. */
   readonly errorThreshold: number;
+  /**
+   * Per failure kind, the ratio of that kind's failures over the window above which the breaker
+   * opens, beside the overall `errorThreshold`; kinds not named have no threshold of their own.
+   */
+  readonly errorThresholds: Readonly<Partial<Record<FailureKind, number>>>;
   /** Calls needed in the rolling window before the ratio is judged. */
   readonly volumeThreshold: number;
   /** Length of the time window (`window.type` `time`); opossum's statistics window either way. */
@@ -83,6 +97,7 @@ export interface BreakerConfig {
 export const DEFAULT_BREAKER_POLICY: BreakerPolicy = {
   timeoutMs: 10_000,
   errorThreshold: 0.5,
+  errorThresholds: {},
   volumeThreshold: 10,
   rollingWindowMs: 10_000,
   window: { type: 'time' },

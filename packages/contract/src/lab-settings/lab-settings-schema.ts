@@ -4,6 +4,8 @@
  * an error message suggests for a field.
  */
 
+import { FAILURE_KINDS } from '../breakers/breaker-policy.js';
+
 const DURATION_PATTERN =
   '^(?=\\d)(\\d+(\\.\\d+)?d)?(\\d+(\\.\\d+)?h)?(\\d+(\\.\\d+)?m)?(\\d+(\\.\\d+)?s)?(\\d+(\\.\\d+)?ms)?$';
 const NAME_PART_PATTERN = '^[^/]+$';
@@ -48,6 +50,24 @@ const policyProperties = {
     exclusiveMinimum: 0,
     maximum: 1,
     'x-hint': 'a ratio in (0, 1], e.g. 0.5 for 50 %',
+  },
+  errorThresholds: {
+    type: 'object',
+    description:
+      'Per failure kind, the ratio of its failures over the window above which the breaker opens (beside errorThreshold)',
+    additionalProperties: false,
+    properties: Object.fromEntries(
+      FAILURE_KINDS.map((kind) => [
+        kind,
+        {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 1,
+          'x-hint': `a ratio in (0, 1], e.g. ${kind}: 0.2`,
+        },
+      ]),
+    ),
+    'x-hint': `kinds: ${FAILURE_KINDS.join(', ')}, e.g. errorThresholds: { timeout: 0.2, server_error: 0.5 }`,
   },
   volumeThreshold: wholeNumber('Calls needed in the rolling window before the ratio is judged', 10),
   rollingWindow: duration('Length of the rolling window the failure ratio is computed over'),

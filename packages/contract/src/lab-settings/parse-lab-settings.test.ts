@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BREAKER_POLICY } from '../breakers/breaker-policy.js';
+import { DEFAULT_BREAKER_POLICY, FAILURE_KINDS } from '../breakers/breaker-policy.js';
 import { resolvePolicy } from '../breakers/resolve-policy.js';
 import { MAX_INPUT_BYTES } from '../located/input-limits.js';
 import {
@@ -292,6 +292,40 @@ describe('breakers section', () => {
     ).toEqual([
       'lab.yaml:4:64: breakers.rules[0].window.size: "30s" is not a number of calls. Fix: with type: count, size is a whole number of calls, e.g. window: { type: count, size: 100 }',
       'lab.yaml:5:35: breakers.rules[1].rollingWindow: rollingWindow and window both set the window. Fix: keep one: window: { type: time, size: 30s } replaces rollingWindow',
+    ]);
+  });
+
+  it('reads errorThresholds per failure kind; a rule replaces them whole', () => {
+    expect(FAILURE_KINDS).toEqual(['timeout', 'server_error', 'overload', 'network', 'other']);
+    const config = parseLabSettings(
+      [
+        'lab: a',
+        'breakers:',
+        '  defaults: { errorThresholds: { timeout: 0.2, server_error: 0.5 } }',
+        '  rules:',
+        '    - { match: { instrument: lims }, errorThresholds: { overload: 0.1 } }',
+        '    - { match: { instrument: robot }, timeout: 1s }',
+        '',
+      ].join('\n'),
+    ).breakers;
+    expect(config.defaults.errorThresholds).toEqual({ timeout: 0.2, server_error: 0.5 });
+    expect(config.rules.map((r) => r.policy.errorThresholds)).toEqual([
+      { overload: 0.1 },
+      { timeout: 0.2, server_error: 0.5 },
+    ]);
+  });
+
+  it('locates errorThresholds problems and lists the kinds', () => {
+    expect(
+      problemsOf(() =>
+        parseLabSettings(
+          'lab: a\nbreakers:\n  defaults:\n    errorThresholds: { timeouts: 0.2, network: 2 }\n',
+          'lab.yaml',
+        ),
+      ),
+    ).toEqual([
+      'lab.yaml:4:24: breakers.defaults.errorThresholds.timeouts: unknown field "timeouts". Fix: remove it or correct the spelling; allowed here: timeout, server_error, overload, network, other',
+      'lab.yaml:4:48: breakers.defaults.errorThresholds.network: 2 is not <= 1. Fix: a ratio in (0, 1], e.g. network: 0.2',
     ]);
   });
 

@@ -159,6 +159,8 @@ function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems)
   return {
     timeoutMs: ms('timeout', base.timeoutMs),
     errorThreshold: pick('errorThreshold', base.errorThreshold),
+    // A rule's errorThresholds replace the inherited ones whole, as its maintenance list does.
+    errorThresholds: pick('errorThresholds', base.errorThresholds),
     volumeThreshold: pick('volumeThreshold', base.volumeThreshold),
     rollingWindowMs,
     window,
