@@ -6,6 +6,7 @@ export {
   type BreakerConfig,
   type BreakerPolicy,
   type BreakerRule,
+  type BreakerWindow,
   DEFAULT_BREAKER_POLICY,
   type InstrumentMaintenanceWindow,
   type MaintenanceWindow,

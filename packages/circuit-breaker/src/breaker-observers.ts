@@ -4,8 +4,11 @@ import { BREAKER_STATES, type ContractMetrics, METRICS } from '@tracseq/telemetr
 /** A breaker state, as the `state` label of `tracseq_circuit_breaker_state` spells it. */
 export type BreakerState = (typeof BREAKER_STATES)[number];
 
-/** What one call ended as; exactly one per call. */
-export type CallOutcome = 'success' | 'failure' | 'timeout' | 'ignored' | 'rejected' | 'fallback';
+/**
+ * What one call ended as; exactly one per call. `slow`: it succeeded, but took longer than the
+ * policy's `slowCallDurationMs`.
+ */
+export type CallOutcome = 'success' | 'failure' | 'timeout' | 'ignored' | 'rejected' | 'fallback' | 'slow';
 
 type Labels = Record<string, string>;
 

@@ -30,6 +30,9 @@ function windowOf(status: object): Bucket[] | undefined {
   return undefined;
 }
 
+/** A counter kept in opossum's buckets beside its own, under a name opossum does not use. */
+export type ExtraCounter = `tracseq${string}`;
+
 /** A counter of opossum's rolling window, summed over its buckets. */
 export type WindowCounter = 'fires' | 'failures' | 'successes' | 'timeouts' | 'rejects';
 
@@ -49,6 +52,23 @@ export class CountingWindow {
   sum(counter: WindowCounter): number {
     let total = 0;
     for (const bucket of this.buckets) total += bucket[counter] as number;
+    return total;
+  }
+
+  /**
+   * Counts one in a counter opossum does not have (slow calls, failures of one kind) in the
+   * current bucket: an extra property of the bucket, which rotates out of the window with it
+   * (opossum's own `stats` sums only the counters it created, so it does not see it).
+   */
+  add(counter: ExtraCounter): void {
+    const bucket = this.buckets[0] as Bucket;
+    bucket[counter] = ((bucket[counter] as number | undefined) ?? 0) + 1;
+  }
+
+  /** An {@link add}ed counter over the whole window. */
+  extra(counter: ExtraCounter): number {
+    let total = 0;
+    for (const bucket of this.buckets) total += (bucket[counter] as number | undefined) ?? 0;
     return total;
   }
 }

@@ -52,6 +52,23 @@ export class MaintenanceError extends BreakerRejectedError {
   }
 }
 
+/**
+ * The dependency answered HTTP 429 with `Retry-After`: the breaker holds calls back until then
+ * (at most its reset timeout) instead of counting the 429 as a failure.
+ */
+export class BackPressureError extends BreakerRejectedError {
+  /** When calls go through again. */
+  readonly retryAfter: Date;
+  constructor(breaker: string, retryAfter: Date) {
+    super(
+      breaker,
+      `circuit breaker ${breaker} holds calls back: the dependency answered 429 with Retry-After until ${isoString(retryAfter)}`,
+    );
+    this.name = 'BackPressureError';
+    this.retryAfter = retryAfter;
+  }
+}
+
 /** More calls are in flight than the breaker's capacity allows. */
 export class CapacityError extends BreakerRejectedError {
   constructor(breaker: string, capacity: number) {

@@ -20,6 +20,7 @@ export {
   BreakerConfigError,
   type BreakerPolicy,
   type BreakerRule,
+  type BreakerWindow,
   DEFAULT_BREAKER_POLICY,
   type InstrumentMaintenanceWindow,
   type MaintenanceWindow,
@@ -35,8 +36,17 @@ export {
   type CallOutcome,
 } from './breaker-observers.js';
 export { BreakerRegistry, type BreakerRegistryOptions, type ReadinessResult } from './breaker-registry.js';
-export { classifyError, type ErrorClass, type ErrorClassifier } from './classify-error.js';
 export {
+  classifyError,
+  type ErrorClass,
+  type ErrorClassifier,
+  FAILURE_KINDS,
+  type FailureKind,
+  failureKind,
+  retryAfterMs,
+} from './classify-error.js';
+export {
+  BackPressureError,
   BreakerOpenError,
   BreakerRejectedError,
   BreakerTimeoutError,

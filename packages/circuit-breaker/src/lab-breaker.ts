@@ -18,9 +18,18 @@ import {
   LABEL,
 } from './breaker-observers.js';
 import { CallSeries } from './call-series.js';
-import { classifyError, type ErrorClassifier } from './classify-error.js';
-import { type CountingWindow, countOnly } from './count-only-status.js';
 import {
+  classifyError,
+  type ErrorClassifier,
+  FAILURE_KINDS,
+  type FailureKind,
+  failureKind,
+  retryAfterMs,
+} from './classify-error.js';
+import { type CountingWindow, countOnly, type ExtraCounter } from './count-only-status.js';
+import { CallMark, CountWindow } from './count-window.js';
+import {
+  BackPressureError,
   BreakerOpenError,
   type BreakerRejectedError,
   BreakerTimeoutError,
@@ -44,6 +53,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const NO_BOUNDARY = Number.POSITIVE_INFINITY;
 const NO_OPTIONS: CallOptions<never> = Object.freeze({});
 const RESOLVED = Promise.resolve();
+/** Where a time window counts slow calls and each failure kind (see CountingWindow.add). */
+const SLOW_COUNTER: ExtraCounter = 'tracseqSlowCalls';
+const KIND_COUNTERS = FAILURE_KINDS.map((kind): ExtraCounter => `tracseqFailed_${kind}`);
+const KIND_INDEX = new Map<FailureKind, number>(FAILURE_KINDS.map((kind, i) => [kind, i]));
 
 /** A call in flight with a deadline: an entry of a breaker's deadline queue. */
 interface Pending {
@@ -156,6 +169,14 @@ export class LabBreaker {
   private readonly spanPerCall: boolean;
   /** When the current opening admits a trial; built once per opening, not per rejection. */
   private retryAfter: Date | undefined;
+  /** The failure kinds with a threshold of their own, as [kind index, threshold]. */
+  private readonly kindThresholds: readonly (readonly [number, number])[];
+  /** Wall-clock ms until which a 429's Retry-After holds calls back; 0 when none. */
+  private backPressureUntil = 0;
+  /** The last N completed closed calls, for a count-based window; none for a time window. */
+  private readonly lastCalls: CountWindow | undefined;
+  /** Why the breaker is being opened, when not for opossum's failure ratio (see `open` event). */
+  private tripReason: string | undefined;
 
   constructor(
     key: BreakerKey,
@@ -184,15 +205,24 @@ export class LabBreaker {
       rollingPercentilesEnabled: false,
     });
     this.window = countOnly(this.opossum.status);
+    this.lastCalls =
+      policy.window.type === 'count' ? new CountWindow(policy.window.size, FAILURE_KINDS.length) : undefined;
+    this.kindThresholds = FAILURE_KINDS.flatMap((kind, i) => {
+      const threshold = policy.errorThresholds[kind];
+      return threshold === undefined ? [] : [[i, threshold] as const];
+    });
     this.opossum.on('open', () => {
       this.openedAt = Date.now();
       this.retryAfter = undefined;
       this.resetTrials();
       const stats = this.opossum.stats;
+      const tripReason = this.tripReason;
+      this.tripReason = undefined;
       const reason =
-        this.current === 'half_open'
+        tripReason ??
+        (this.current === 'half_open'
           ? 'a half-open trial failed'
-          : `${stats.failures} of ${stats.fires} calls failed in ${policy.rollingWindowMs} ms (threshold ${policy.errorThreshold * 100} %)`;
+          : `${stats.failures} of ${stats.fires} calls failed in ${policy.rollingWindowMs} ms (threshold ${policy.errorThreshold * 100} %)`);
       this.sync(reason);
     });
     this.opossum.on('halfOpen', () => {
@@ -203,8 +233,20 @@ export class LabBreaker {
     });
     this.opossum.on('close', () => {
       this.resetTrials();
+      // resilience4j: a breaker that closes again judges only the calls made since.
+      this.lastCalls?.reset();
       this.sync(`${policy.halfOpenTrials} half-open trial(s) succeeded`);
     });
+    if (
+      (policy.slowCallDurationMs > 0 || this.kindThresholds.length > 0) &&
+      this.window === undefined &&
+      this.lastCalls === undefined
+    ) {
+      observers.logger?.warn(
+        { breaker: this.name },
+        `circuit breaker ${this.name}: opossum's window was not recognised; slow calls and errorThresholds never open the breaker`,
+      );
+    }
     this.current = this.computeState();
     this.publishState();
     this.scheduleMaintenance();
@@ -253,6 +295,7 @@ export class LabBreaker {
     let outcome: CallOutcome;
     try {
       let result: T;
+      let slow = false;
       if (state === 'closed') {
         // What opossum's fire() would do, without its promise layers: the window counts the
         // call ('fire'), then its success or failure (judge).
@@ -264,22 +307,27 @@ export class LabBreaker {
           this.inFlight--;
         }
         this.opossum.emit('success');
+        slow = this.isSlow(started);
+        if (slow) this.judgeSlow();
+        else this.lastCalls?.record(CallMark.Ok);
       } else if (state === 'half_open') {
         this.inFlight++;
         try {
-          result = await this.trial(action, options.signal, started);
+          ({ value: result, slow } = await this.trial(action, options.signal, started));
         } finally {
           this.inFlight--;
         }
       } else {
         result = await this.run(action, options.signal, started);
+        slow = this.isSlow(started);
       }
-      this.record('success', (performance.now() - started) / 1000, state);
+      this.record(slow ? 'slow' : 'success', (performance.now() - started) / 1000, state);
       return result;
     } catch (caught) {
       error = caught;
       outcome = this.outcomeOf(caught);
       if (state === 'closed') this.judge(caught);
+      if (outcome === 'ignored' && state !== 'disabled') this.holdBackFor(caught);
     }
     return this.fail(error, outcome, state, started, options);
   }
@@ -332,6 +380,11 @@ export class LabBreaker {
       const window = this.maintenanceNow() as MaintenanceWindow;
       return new MaintenanceError(this.name, target(this.key), window.end, window.reason);
     }
+    if (this.backPressureUntil !== 0) {
+      if (Date.now() < this.backPressureUntil)
+        return new BackPressureError(this.name, new Date(this.backPressureUntil));
+      this.backPressureUntil = 0;
+    }
     if (this.inFlight >= this.policy.capacity) return new CapacityError(this.name, this.policy.capacity);
     if (state === 'open') {
       this.retryAfter ??= new Date(this.openedAt + this.policy.resetTimeoutMs);
@@ -351,31 +404,136 @@ export class LabBreaker {
    */
   private judge(error: unknown): void {
     const opossum = this.opossum;
-    if (classifyError(error, this.classify) === 'ignored') {
+    const lastCalls = this.lastCalls;
+    const kind = failureKind(error, this.classify);
+    if (kind === undefined) {
       opossum.emit('success');
+      lastCalls?.record(CallMark.Ok);
       return;
     }
     opossum.emit('failure', error);
+    const kindIndex = KIND_INDEX.get(kind) as number;
+    if (lastCalls !== undefined) {
+      lastCalls.record(CallMark.Failed + kindIndex);
+      this.judgeFailures(lastCalls.calls, lastCalls.failures, false, 'of the last');
+      return;
+    }
     const halfOpen = opossum.halfOpen;
     const window = this.window;
     const stats = window ? undefined : opossum.stats;
+    if (window !== undefined && this.kindThresholds.length > 0) {
+      window.add(KIND_COUNTERS[kindIndex] as ExtraCounter);
+    }
     const fires = window ? window.sum('fires') : (stats as CircuitBreaker.Stats).fires;
-    if (fires < this.policy.volumeThreshold && !halfOpen) return;
     const failures = window ? window.sum('failures') : (stats as CircuitBreaker.Stats).failures;
-    if ((failures / fires) * 100 > this.policy.errorThreshold * 100 || halfOpen) opossum.open();
+    this.judgeFailures(fires, failures, halfOpen, 'of');
+  }
+
+  /**
+   * Opens the breaker when the window holds at least the minimum volume and the failure ratio,
+   * or one kind's ratio, is above its threshold (or opossum is half-open).
+   */
+  private judgeFailures(calls: number, failures: number, halfOpen: boolean, of: string): void {
+    const policy = this.policy;
+    if (calls < policy.volumeThreshold && !halfOpen) return;
+    if ((failures / calls) * 100 > policy.errorThreshold * 100 || halfOpen) {
+      // A time window's reason is built from opossum's stats by the 'open' listener.
+      if (this.lastCalls !== undefined) {
+        this.tripReason = `${failures} ${of} ${calls} calls failed (threshold ${policy.errorThreshold * 100} %)`;
+      }
+      this.opossum.open();
+      return;
+    }
+    for (const [kindIndex, threshold] of this.kindThresholds) {
+      const ofKind = this.lastCalls
+        ? this.lastCalls.failuresOf(kindIndex)
+        : (this.window?.extra(KIND_COUNTERS[kindIndex] as ExtraCounter) ?? 0);
+      if (ofKind / calls <= threshold) continue;
+      const kind = FAILURE_KINDS[kindIndex] as FailureKind;
+      const within = this.lastCalls ? '' : ` in ${policy.rollingWindowMs} ms`;
+      this.tripReason = `${ofKind} ${of} ${calls} calls failed with ${kind}${within} (errorThresholds.${kind} ${threshold * 100} %)`;
+      this.opossum.open();
+      return;
+    }
+  }
+
+  /**
+   * After a 429 with `Retry-After` (an ignored error: back-pressure, not a failure), rejects
+   * calls until then, at most the reset timeout: a dependency's clock or a bogus header must not
+   * cut it off for longer than an opening would.
+   */
+  private holdBackFor(error: unknown): void {
+    const now = Date.now();
+    const wait = retryAfterMs(error, now);
+    if (wait === undefined || wait <= 0) return;
+    const until = now + Math.min(wait, this.policy.resetTimeoutMs);
+    if (until <= this.backPressureUntil) return;
+    const starts = this.backPressureUntil <= now;
+    this.backPressureUntil = until;
+    if (starts) {
+      this.observers.logger?.warn(
+        { breaker: this.name, until: new Date(until).toISOString() },
+        `circuit breaker ${this.name}: 429 with Retry-After; holding calls back until ${new Date(until).toISOString()}`,
+      );
+    }
+  }
+
+  /** Whether a call that started at `started` (performance.now()) and just succeeded was slow. */
+  private isSlow(started: number): boolean {
+    const limit = this.policy.slowCallDurationMs;
+    return limit > 0 && performance.now() - started > limit;
+  }
+
+  /**
+   * Counts a closed call's slow success in the window and opens the breaker when the window
+   * holds at least the minimum volume and the slow-call ratio has reached the threshold
+   * (resilience4j: "equal or greater"). The call itself already counted as a success.
+   */
+  private judgeSlow(): void {
+    const policy = this.policy;
+    let calls: number;
+    let slow: number;
+    let over: string;
+    const lastCalls = this.lastCalls;
+    if (lastCalls !== undefined) {
+      lastCalls.record(CallMark.Slow);
+      calls = lastCalls.calls;
+      slow = lastCalls.slow;
+      over = `of the last ${calls} calls`;
+    } else {
+      const window = this.window;
+      if (window === undefined) return;
+      window.add(SLOW_COUNTER);
+      calls = window.sum('fires');
+      slow = window.extra(SLOW_COUNTER);
+      over = `of ${calls} calls`;
+    }
+    if (calls < policy.volumeThreshold || slow / calls < policy.slowCallRateThreshold) return;
+    const within = lastCalls === undefined ? ` in ${policy.rollingWindowMs} ms` : '';
+    this.tripReason = `${slow} ${over} were slower than ${policy.slowCallDurationMs} ms${within} (slow-call threshold ${policy.slowCallRateThreshold * 100} %)`;
+    this.opossum.open();
   }
 
   private async trial<T>(
     action: BreakerAction<T>,
     signal: AbortSignal | undefined,
     started: number,
-  ): Promise<T> {
+  ): Promise<{ value: T; slow: boolean }> {
     this.trialsStarted++;
     try {
-      const result = await this.run(action, signal, started);
+      const value = await this.run(action, signal, started);
+      const slow = this.isSlow(started);
+      if (slow) {
+        // Still slow: the dependency has not recovered. The caller gets the result all the same.
+        if (this.opossum.halfOpen) {
+          this.tripReason = `a half-open trial was slower than ${this.policy.slowCallDurationMs} ms`;
+          this.opossum.open();
+        }
+        return { value, slow };
+      }
       this.trialSuccesses++;
       if (this.trialSuccesses >= this.policy.halfOpenTrials && this.opossum.halfOpen) this.opossum.close();
-      return result;
+      return { value, slow };
     } catch (error) {
       if (classifyError(error, this.classify) === 'ignored') {
         // No verdict on the dependency: free the slot for another trial.
@@ -506,7 +664,8 @@ export class LabBreaker {
     if (
       error instanceof BreakerOpenError ||
       error instanceof MaintenanceError ||
-      error instanceof CapacityError
+      error instanceof CapacityError ||
+      error instanceof BackPressureError
     ) {
       return 'rejected';
     }

@@ -1,15 +1,39 @@
 import type { InstrumentMaintenanceWindow, MaintenancePlan } from '../maintenance/maintenance-window.js';
 import type { BreakerKey } from './breaker-name.js';
 
+/**
+ * The kinds a breaker's error classifier sorts failures into: its own or the caller's timeouts,
+ * HTTP 5xx, overload (HTTP 408 and 429), connection-level errors, and anything else.
+ */
+export const FAILURE_KINDS = ['timeout', 'server_error', 'overload', 'network', 'other'] as const;
+
+/** One of {@link FAILURE_KINDS}. */
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/**
+ * What a breaker judges its failure and slow-call rates over: the calls of the last
+ * `rollingWindowMs` (`time`, opossum's rolling window), or the last `size` completed calls
+ * (`count`, resilience4j's count-based sliding window).
+ */
+export type BreakerWindow = { readonly type: 'time' } | { readonly type: 'count'; readonly size: number };
+
 /** The settings of one breaker, all durations in milliseconds. */
 export interface BreakerPolicy {
   /** Abort the action after this long; `0` disables the timeout. */
   readonly timeoutMs: number;
   /** Failure ratio (0..1] over the rolling window above which the breaker opens. */
   readonly errorThreshold: number;
+  /**
+   * Per failure kind, the ratio of that kind's failures over the window above which the breaker
+   * opens, beside the overall `errorThreshold`; kinds not named have no threshold of their own.
+   */
+  readonly errorThresholds: Readonly<Partial<Record<FailureKind, number>>>;
   /** Calls needed in the rolling window before the ratio is judged. */
   readonly volumeThreshold: number;
+  /** Length of the time window (`window.type` `time`); opossum's statistics window either way. */
   readonly rollingWindowMs: number;
+  /** What the failure and slow-call rates are judged over. */
+  readonly window: BreakerWindow;
   /** Time open before half-open trials are allowed. */
   readonly resetTimeoutMs: number;
   /** Trial calls admitted while half-open; all must succeed to close. */
@@ -27,6 +51,16 @@ export interface BreakerPolicy {
    * `TracseqCircuitBreakerStuckOpen`; the default is the roadmap's 5-minute recovery target.
    */
   readonly openAlertAfterMs: number;
+  /**
+   * A call that succeeds but takes longer than this is `slow` (resilience4j's slow call);
+   * `0` (the default) counts no call as slow.
+   */
+  readonly slowCallDurationMs: number;
+  /**
+   * Slow-call ratio (0..1] over the rolling window at which the breaker opens, judged once the
+   * window holds `volumeThreshold` calls; the default 1 opens only when every call is slow.
+   */
+  readonly slowCallRateThreshold: number;
 }
 
 /** One rule: a key pattern and the settings it overrides. */
@@ -47,8 +81,10 @@ export interface BreakerConfig {
 export const DEFAULT_BREAKER_POLICY: BreakerPolicy = {
   timeoutMs: 10_000,
   errorThreshold: 0.5,
+  errorThresholds: {},
   volumeThreshold: 10,
   rollingWindowMs: 10_000,
+  window: { type: 'time' },
   resetTimeoutMs: 30_000,
   halfOpenTrials: 1,
   capacity: 100,
@@ -56,6 +92,8 @@ export const DEFAULT_BREAKER_POLICY: BreakerPolicy = {
   enabled: true,
   maintenance: [],
   openAlertAfterMs: 300_000,
+  slowCallDurationMs: 0,
+  slowCallRateThreshold: 1,
 };
 
 /** No rules, no windows: every breaker gets {@link DEFAULT_BREAKER_POLICY}. */

@@ -4,6 +4,8 @@
  * an error message suggests for a field.
  */
 
+import { FAILURE_KINDS } from '../breakers/breaker-policy.js';
+
 const DURATION_PATTERN =
   '^(?=\\d)(\\d+(\\.\\d+)?d)?(\\d+(\\.\\d+)?h)?(\\d+(\\.\\d+)?m)?(\\d+(\\.\\d+)?s)?(\\d+(\\.\\d+)?ms)?$';
 const NAME_PART_PATTERN = '^[^/]+$';
@@ -56,8 +58,48 @@ const policyProperties = {
     maximum: 1,
     'x-hint': 'a ratio in (0, 1], e.g. 0.5 for 50 %',
   },
+  errorThresholds: {
+    type: 'object',
+    description:
+      'Per failure kind, the ratio of its failures over the window above which the breaker opens (beside errorThreshold)',
+    additionalProperties: false,
+    properties: Object.fromEntries(
+      FAILURE_KINDS.map((kind) => [
+        kind,
+        {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 1,
+          'x-hint': `a ratio in (0, 1], e.g. ${kind}: 0.2`,
+        },
+      ]),
+    ),
+    'x-hint': `kinds: ${FAILURE_KINDS.join(', ')}, e.g. errorThresholds: { timeout: 0.2, server_error: 0.5 }`,
+  },
   volumeThreshold: wholeNumber('Calls needed in the rolling window before the ratio is judged', 10),
   rollingWindow: duration('Length of the rolling window the failure ratio is computed over'),
+  window: {
+    type: 'object',
+    description:
+      'What the failure and slow-call rates are computed over: the last size of time (type time, as rollingWindow) or the last size calls (type count)',
+    additionalProperties: false,
+    required: ['type', 'size'],
+    properties: {
+      type: {
+        enum: ['time', 'count'],
+        'x-hint': 'time (size is a duration) or count (size is a number of calls)',
+      },
+      size: {
+        oneOf: [
+          { type: 'string', pattern: DURATION_PATTERN },
+          { type: 'integer', minimum: 1 },
+        ],
+        'x-problem': 'is not a duration or a number of calls',
+        'x-hint': 'a duration for type time (size: 30s), a whole number of calls for type count (size: 100)',
+      },
+    },
+    'x-hint': 'e.g. window: { type: count, size: 100 } or window: { type: time, size: 30s }',
+  },
   resetTimeout: duration('Time open before half-open trials are allowed'),
   halfOpenTrials: wholeNumber('Trial calls admitted while half-open; all must succeed to close', 1),
   capacity: wholeNumber('Calls in flight at once; more are rejected, not counted as failures', 100),
@@ -69,6 +111,17 @@ const policyProperties = {
     items: maintenanceWindowOfRule,
   },
   openAlertAfter: duration('A critical breaker open longer than this raises TracseqCircuitBreakerStuckOpen'),
+  slowCallDuration: duration(
+    'A call that succeeds but takes longer than this counts as slow (outcome slow); 0 counts none',
+  ),
+  slowCallRateThreshold: {
+    description:
+      'Slow-call ratio over the rolling window at which the breaker opens (needs slowCallDuration)',
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: 1,
+    'x-hint': 'a ratio in (0, 1], e.g. slowCallRateThreshold: 0.5 to open when half the calls are slow',
+  },
 } as const;
 
 /** Fields a breaker policy (defaults or a rule) may set. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BREAKER_POLICY } from '../breakers/breaker-policy.js';
+import { DEFAULT_BREAKER_POLICY, FAILURE_KINDS } from '../breakers/breaker-policy.js';
 import { resolvePolicy } from '../breakers/resolve-policy.js';
 import { MAX_INPUT_BYTES } from '../located/input-limits.js';
 import {
@@ -199,6 +199,138 @@ describe('breakers section', () => {
       'laboratory_settings: breakers.rules[1]: missing required field "match". Fix: add match: {lab, instrument, operation} (any of them, no "/")',
       'laboratory_settings: breakers.rules[3].match: must not be empty. Fix: add match: {lab, instrument, operation} (any of them, no "/")',
       'laboratory_settings: breakers.rules[3].timeout: "soon" is not a duration. Fix: use e.g. 500ms, 10s, 5m, 1h30m',
+    ]);
+  });
+
+  it('reads the slow-call keys: off by default, inherited by rules', () => {
+    expect(DEFAULT_BREAKER_POLICY).toMatchObject({ slowCallDurationMs: 0, slowCallRateThreshold: 1 });
+    const config = parseLabSettings(
+      [
+        'lab: a',
+        'breakers:',
+        '  defaults: { slowCallDuration: 2s, slowCallRateThreshold: 0.5 }',
+        '  rules:',
+        '    - { match: { instrument: sequencer-1 }, slowCallDuration: 20s, rollingWindow: 2m }',
+        '',
+      ].join('\n'),
+    ).breakers;
+    expect(config.defaults).toMatchObject({ slowCallDurationMs: 2_000, slowCallRateThreshold: 0.5 });
+    expect(config.rules[0]?.policy).toMatchObject({ slowCallDurationMs: 20_000, slowCallRateThreshold: 0.5 });
+  });
+
+  it('locates a bad slow-call key and says how to fix it', () => {
+    expect(
+      problemsOf(() =>
+        parseLabSettings(
+          'lab: a\nbreakers:\n  defaults:\n    slowCallDuration: slowly\n    slowCallRateThreshold: 0\n',
+          'lab.yaml',
+        ),
+      ),
+    ).toEqual([
+      'lab.yaml:4:23: breakers.defaults.slowCallDuration: "slowly" is not a duration. Fix: use e.g. 500ms, 10s, 5m, 1h30m',
+      'lab.yaml:5:28: breakers.defaults.slowCallRateThreshold: 0 is not > 0. Fix: a ratio in (0, 1], e.g. slowCallRateThreshold: 0.5 to open when half the calls are slow',
+    ]);
+  });
+
+  it('refuses a slowCallDuration that outlasts the rolling window, where a policy sets it', () => {
+    expect(
+      problemsOf(() =>
+        parseLabSettings(
+          [
+            'lab: a',
+            'breakers:',
+            '  defaults: { rollingWindow: 10s }',
+            '  rules:',
+            '    - { match: { instrument: sequencer-1 }, slowCallDuration: 20s }',
+            '    - { match: { instrument: lims }, timeout: 1s }',
+            '',
+          ].join('\n'),
+          'lab.yaml',
+        ),
+      ),
+    ).toEqual([
+      'lab.yaml:5:63: breakers.rules[0].slowCallDuration: slowCallDuration (20000 ms) is not shorter than rollingWindow (10000 ms): slow calls would outlast the window they are counted in. Fix: make rollingWindow several times slowCallDuration, e.g. rollingWindow: 100s',
+    ]);
+  });
+
+  it('reads window: a count of calls, or a time that rollingWindow also sets', () => {
+    expect(DEFAULT_BREAKER_POLICY.window).toEqual({ type: 'time' });
+    const config = parseLabSettings(
+      [
+        'lab: a',
+        'breakers:',
+        '  defaults: { window: { type: count, size: 50 } }',
+        '  rules:',
+        '    - { match: { instrument: lims }, timeout: 1s }',
+        '    - { match: { instrument: sequencer-1 }, window: { type: time, size: 2m } }',
+        '    - { match: { instrument: robot }, rollingWindow: 30s }',
+        '',
+      ].join('\n'),
+    ).breakers;
+    expect(config.defaults.window).toEqual({ type: 'count', size: 50 });
+    expect(config.rules.map((r) => [r.policy.window, r.policy.rollingWindowMs])).toEqual([
+      [{ type: 'count', size: 50 }, 10_000],
+      [{ type: 'time' }, 120_000],
+      [{ type: 'time' }, 30_000],
+    ]);
+  });
+
+  it('locates window problems and says how to fix them', () => {
+    const problems = (...rules: string[]) =>
+      problemsOf(() =>
+        parseLabSettings(['lab: a', 'breakers:', '  rules:', ...rules, ''].join('\n'), 'lab.yaml'),
+      );
+    expect(
+      problems(
+        '    - { match: { instrument: b }, window: { type: calls, size: 10 } }',
+        '    - { match: { instrument: d }, window: { type: count, size: 0 } }',
+      ),
+    ).toEqual([
+      'lab.yaml:4:51: breakers.rules[0].window.type: "calls" is not one of "time", "count". Fix: use one of time, count',
+      'lab.yaml:5:64: breakers.rules[1].window.size: 0 is not a duration or a number of calls. Fix: a duration for type time (size: 30s), a whole number of calls for type count (size: 100)',
+    ]);
+    expect(
+      problems(
+        '    - { match: { instrument: a }, window: { type: count, size: 30s } }',
+        '    - { match: { instrument: c }, rollingWindow: 30s, window: { type: time, size: 1m } }',
+      ),
+    ).toEqual([
+      'lab.yaml:4:64: breakers.rules[0].window.size: "30s" is not a number of calls. Fix: with type: count, size is a whole number of calls, e.g. window: { type: count, size: 100 }',
+      'lab.yaml:5:35: breakers.rules[1].rollingWindow: rollingWindow and window both set the window. Fix: keep one: window: { type: time, size: 30s } replaces rollingWindow',
+    ]);
+  });
+
+  it('reads errorThresholds per failure kind; a rule replaces them whole', () => {
+    expect(FAILURE_KINDS).toEqual(['timeout', 'server_error', 'overload', 'network', 'other']);
+    const config = parseLabSettings(
+      [
+        'lab: a',
+        'breakers:',
+        '  defaults: { errorThresholds: { timeout: 0.2, server_error: 0.5 } }',
+        '  rules:',
+        '    - { match: { instrument: lims }, errorThresholds: { overload: 0.1 } }',
+        '    - { match: { instrument: robot }, timeout: 1s }',
+        '',
+      ].join('\n'),
+    ).breakers;
+    expect(config.defaults.errorThresholds).toEqual({ timeout: 0.2, server_error: 0.5 });
+    expect(config.rules.map((r) => r.policy.errorThresholds)).toEqual([
+      { overload: 0.1 },
+      { timeout: 0.2, server_error: 0.5 },
+    ]);
+  });
+
+  it('locates errorThresholds problems and lists the kinds', () => {
+    expect(
+      problemsOf(() =>
+        parseLabSettings(
+          'lab: a\nbreakers:\n  defaults:\n    errorThresholds: { timeouts: 0.2, network: 2 }\n',
+          'lab.yaml',
+        ),
+      ),
+    ).toEqual([
+      'lab.yaml:4:24: breakers.defaults.errorThresholds.timeouts: unknown field "timeouts". Fix: remove it or correct the spelling; allowed here: timeout, server_error, overload, network, other',
+      'lab.yaml:4:48: breakers.defaults.errorThresholds.network: 2 is not <= 1. Fix: a ratio in (0, 1], e.g. network: 0.2',
     ]);
   });
 

@@ -3,6 +3,7 @@ import type { BreakerKey } from '../breakers/breaker-name.js';
 import {
   type BreakerConfig,
   type BreakerPolicy,
+  type BreakerWindow,
   DEFAULT_BREAKER_CONFIG,
   DEFAULT_BREAKER_POLICY,
 } from '../breakers/breaker-policy.js';
@@ -140,6 +141,44 @@ function maintenancePlan(entry: Raw, at: SpecPath, problems: Problems): Maintena
   return parsed;
 }
 
+const TIME_WINDOW: BreakerWindow = Object.freeze({ type: 'time' });
+
+/**
+ * The window a policy judges its rates over. `rollingWindow` is the older spelling of
+ * `window: {type: time, size}`; a policy gives one or the other.
+ */
+function windowOf(
+  raw: Raw,
+  base: BreakerPolicy,
+  at: SpecPath,
+  problems: Problems,
+): { rollingWindowMs: number; window: BreakerWindow } {
+  const spec = raw.window as { type: 'time' | 'count'; size: string | number } | undefined;
+  if (spec === undefined) {
+    if (raw.rollingWindow === undefined)
+      return { rollingWindowMs: base.rollingWindowMs, window: base.window };
+    return { rollingWindowMs: parseDurationMs(raw.rollingWindow as string | number), window: TIME_WINDOW };
+  }
+  if (raw.rollingWindow !== undefined) {
+    problems.add(
+      [...at, 'rollingWindow'],
+      'rollingWindow and window both set the window',
+      `keep one: window: { type: time, size: ${String(raw.rollingWindow)} } replaces rollingWindow`,
+      true,
+    );
+  }
+  if (spec.type === 'time') return { rollingWindowMs: parseDurationMs(spec.size), window: TIME_WINDOW };
+  if (typeof spec.size !== 'number') {
+    problems.add(
+      [...at, 'window', 'size'],
+      `${JSON.stringify(spec.size)} is not a number of calls`,
+      'with type: count, size is a whole number of calls, e.g. window: { type: count, size: 100 }',
+    );
+    return { rollingWindowMs: base.rollingWindowMs, window: base.window };
+  }
+  return { rollingWindowMs: base.rollingWindowMs, window: { type: 'count', size: spec.size } };
+}
+
 function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems): BreakerPolicy {
   const ms = (key: string, fallback: number) =>
     raw[key] === undefined ? fallback : parseDurationMs(raw[key] as string | number);
@@ -151,11 +190,33 @@ function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems)
           const plan = maintenancePlan(entry, [...at, 'maintenance', i], problems);
           return plan ? [plan] : [];
         });
+  const { rollingWindowMs, window } = windowOf(raw, base, at, problems);
+  const slowCallDurationMs = ms('slowCallDuration', base.slowCallDurationMs);
+  // Calls enter the window when they start and count as slow when they end: a slow call must
+  // end while its start is still in the window, or the slow-call rate has nothing to divide by.
+  // Reported where a policy sets either key; a rule setting neither inherits an already reported pair.
+  // A count window records calls when they end: no such limit.
+  const setter = ['slowCallDuration', 'rollingWindow', 'window'].find((key) => raw[key] !== undefined);
+  if (
+    setter !== undefined &&
+    window.type === 'time' &&
+    slowCallDurationMs > 0 &&
+    slowCallDurationMs >= rollingWindowMs
+  ) {
+    problems.add(
+      [...at, setter],
+      `slowCallDuration (${slowCallDurationMs} ms) is not shorter than rollingWindow (${rollingWindowMs} ms): slow calls would outlast the window they are counted in`,
+      `make rollingWindow several times slowCallDuration, e.g. rollingWindow: ${Math.ceil((slowCallDurationMs * 5) / 1000)}s`,
+    );
+  }
   return {
     timeoutMs: ms('timeout', base.timeoutMs),
     errorThreshold: pick('errorThreshold', base.errorThreshold),
+    // A rule's errorThresholds replace the inherited ones whole, as its maintenance list does.
+    errorThresholds: pick('errorThresholds', base.errorThresholds),
     volumeThreshold: pick('volumeThreshold', base.volumeThreshold),
-    rollingWindowMs: ms('rollingWindow', base.rollingWindowMs),
+    rollingWindowMs,
+    window,
     resetTimeoutMs: ms('resetTimeout', base.resetTimeoutMs),
     halfOpenTrials: pick('halfOpenTrials', base.halfOpenTrials),
     capacity: pick('capacity', base.capacity),
@@ -163,6 +224,8 @@ function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems)
     enabled: pick('enabled', base.enabled),
     maintenance,
     openAlertAfterMs: ms('openAlertAfter', base.openAlertAfterMs),
+    slowCallDurationMs,
+    slowCallRateThreshold: pick('slowCallRateThreshold', base.slowCallRateThreshold),
   };
 }
 

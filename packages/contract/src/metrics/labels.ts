@@ -33,7 +33,15 @@ export const SAMPLE_OUTCOMES = ['success', 'failed', 'rejected'] as const;
 export const BREAKER_STATES = ['closed', 'open', 'half_open', 'forced_open', 'disabled'] as const;
 
 /** Outcome of one breaker call; every call increments exactly one. */
-export const BREAKER_OUTCOMES = ['success', 'failure', 'timeout', 'ignored', 'rejected', 'fallback'] as const;
+export const BREAKER_OUTCOMES = [
+  'success',
+  'failure',
+  'timeout',
+  'ignored',
+  'rejected',
+  'fallback',
+  'slow',
+] as const;
 
 /** Outcomes of saga workflow steps. */
 export const WORKFLOW_STEP_OUTCOMES = ['success', 'failure', 'compensated'] as const;

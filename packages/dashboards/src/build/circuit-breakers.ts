@@ -66,7 +66,7 @@ const NAME_MAPPINGS: ValueMapping[] = [
 ];
 
 /**
- * Circuit breakers: state over time per breaker, calls by outcome, failure ratio, rejected and
+ * Circuit breakers: state over time per breaker, calls by outcome, failure and slow-call rates, rejected and
  * fallback calls, call latency, and state transitions.
  */
 export const circuitBreakers: DashboardModule = ({ config }) => {
@@ -81,7 +81,9 @@ export const circuitBreakers: DashboardModule = ({ config }) => {
   const stateIndex = BREAKER_STATES.map((state, index) => `(${inState(state)}) * ${index}`).join(' or ');
   const calls = (...ms: Matcher[]) => scoped(seriesOf(CALLS), ...ms);
   const failed = matcher(OUTCOME, '=~', anyOf(BREAKER_OUTCOMES, ['failure', 'timeout']));
-  const executed = matcher(OUTCOME, '=~', anyOf(BREAKER_OUTCOMES, ['success', 'failure', 'timeout']));
+  // DESIGN §7: executed calls are success, slow, failure and timeout.
+  const executed = matcher(OUTCOME, '=~', anyOf(BREAKER_OUTCOMES, ['success', 'slow', 'failure', 'timeout']));
+  const slow = matcher(OUTCOME, '=', contractValue(BREAKER_OUTCOMES, 'slow'));
   const shortCircuited = matcher(OUTCOME, '=~', anyOf(BREAKER_OUTCOMES, ['rejected', 'fallback']));
   const closed = contractValue(BREAKER_STATES, 'closed');
 
@@ -89,7 +91,7 @@ export const circuitBreakers: DashboardModule = ({ config }) => {
     name: 'circuit-breakers',
     title: 'TracSeq / Circuit breakers',
     description:
-      'Which instruments, LIMS calls and downstream services are cut off, and why? Breaker state over time, calls by outcome, failure ratio, rejected and fallback calls, call latency and state transitions.',
+      'Which instruments, LIMS calls and downstream services are cut off, and why? Breaker state over time, calls by outcome, failure ratio and slow-call rate, rejected and fallback calls, call latency and state transitions.',
     variables: [
       {
         name: 'service',
@@ -187,7 +189,7 @@ export const circuitBreakers: DashboardModule = ({ config }) => {
             title: 'Calls by outcome',
             description: `Calls per second through each breaker by outcome (${BREAKER_OUTCOMES.join(', ')}); every call counts exactly one outcome.`,
             unit: 'ops',
-            width: 12,
+            width: 24,
             stacked: true,
             queries: [
               {
@@ -201,7 +203,7 @@ export const circuitBreakers: DashboardModule = ({ config }) => {
             kind: 'timeseries',
             title: 'Failure ratio',
             description:
-              'Failed and timed-out calls over executed calls (success + failure + timeout) per breaker: what the breaker compares with its error threshold. Ignored (4xx/domain) errors do not count.',
+              'Failed and timed-out calls over executed calls (success + slow + failure + timeout) per breaker: what the breaker compares with its errorThreshold. Ignored (4xx/domain) errors do not count.',
             unit: 'percentunit',
             width: 12,
             min: 0,
@@ -209,6 +211,23 @@ export const circuitBreakers: DashboardModule = ({ config }) => {
             queries: [
               {
                 expr: ratioOf(sumBy([BREAKER], rate(calls(failed))), sumBy([BREAKER], rate(calls(executed)))),
+                legend: `{{${BREAKER}}}`,
+              },
+            ],
+          },
+          {
+            id: 13,
+            kind: 'timeseries',
+            title: 'Slow-call rate',
+            description:
+              "Calls that succeeded but took longer than the policy's slowCallDuration (outcome slow) over executed calls (success + slow + failure + timeout) per breaker: what the breaker compares with its slowCallRateThreshold. Zero for breakers without slowCallDuration.",
+            unit: 'percentunit',
+            width: 12,
+            min: 0,
+            max: 1,
+            queries: [
+              {
+                expr: ratioOf(sumBy([BREAKER], rate(calls(slow))), sumBy([BREAKER], rate(calls(executed)))),
                 legend: `{{${BREAKER}}}`,
               },
             ],
