@@ -4,6 +4,8 @@ export const SLO_ALERTS = {
   burn: 'SloErrorBudgetBurn',
   /** The SLI's total series is absent. */
   absent: 'SloMetricAbsent',
+  /** Less of the period's error budget left than the SLO's `policy.minBudgetLeft` (severity warning). */
+  budgetLow: 'SloErrorBudgetLow',
 } as const;
 
 /** Prefix of every operational (non-SLO) alert name. */

@@ -132,6 +132,7 @@ describe('tracseq-slo CLI: usage, help and the committed bin', () => {
       'import',
       'silences',
       'report',
+      'gate',
       'schema',
     ]) {
       expect(run.stdout).toContain(`\n  ${verb} `);

@@ -26,13 +26,18 @@ export interface Command {
   /** What it does, one line for the overview; the verb's help prints `details` below it. */
   readonly summary: string;
   readonly details?: string;
+  /** The verb's own `exit codes: …` line, when they differ from the common ones. */
+  readonly exitCodes?: string;
   /** Verb-specific flags; `--json`, `--debug` and `--help` are common to all verbs. */
   readonly flags: Readonly<Record<string, FlagSpec>>;
   run(context: CommandContext): Promise<number>;
 }
 
-/** Exit codes of the contract: 0 ok, 1 invalid input / stale output / failing test, 2 usage, 3 missing tool. */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, missingTool: 3 } as const;
+/**
+ * Exit codes of the contract: 0 ok, 1 invalid input / stale output / failing test, 2 usage,
+ * 3 missing tool; `gate` adds 4 below an error-budget policy and 5 budget unknown.
+ */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, missingTool: 3, belowPolicy: 4, unknown: 5 } as const;
 
 /** A string flag's value, or `undefined`. */
 export function stringFlag(context: CommandContext, name: string): string | undefined {

@@ -37,7 +37,7 @@ export function overallUsage(commands: readonly Command[]): string {
     'options of every command:',
     ...flagLines(COMMON_FLAGS),
     '',
-    EXIT_CODES,
+    `${EXIT_CODES}; gate: 4 below an error-budget policy, 5 budget unknown`,
   ].join('\n');
 }
 
@@ -52,6 +52,6 @@ export function commandUsage(command: Command): string {
     'options:',
     ...flagLines({ ...command.flags, ...COMMON_FLAGS }),
     '',
-    EXIT_CODES,
+    command.exitCodes ?? EXIT_CODES,
   ].join('\n');
 }

@@ -135,7 +135,8 @@ function ceilTo(seconds: number, step: number): number {
  * `tracseq-slo explain` gives (rounded up to the input resolution) and resolve within the reset
  * time; a burn just under the threshold stays quiet and just over it fires; a sustained 2x burn
  * opens tickets and never pages; zero traffic stays quiet with a full budget and a burn after it
- * pages; an absent SLI raises `SloMetricAbsent`. Returns `undefined` for SLIs built from free
+ * pages; an absent SLI raises `SloMetricAbsent`; with a policy, budget left just under its minimum
+ * raises `SloErrorBudgetLow` and just over it stays quiet. Returns `undefined` for SLIs built from free
  * PromQL, whose input series cannot be derived.
  */
 export function buildRuleTests(
@@ -292,6 +293,28 @@ export function buildRuleTests(
         },
       ],
     });
+  }
+
+  const lowRule = alerts.find((r) => r.alert === resolved.budgetLowAlertName);
+  const policy = plan.spec.policy;
+  if (lowRule && policy) {
+    // A constant error ratio spends the same share of the budget over any span of history, so
+    // the budget left is 1 − ratio / budget from the first full helper window on.
+    const step = evalInterval;
+    const steps = Math.ceil(parseDuration('5m') / step) * 4 + 2;
+    for (const [label, scale, fires] of [
+      ['just under', 1.1, true],
+      ['just over', 0.9, false],
+    ] as const) {
+      const ratio = (1 - policy.minBudgetLeft / 100) * scale * plan.budget;
+      if (ratio > 1) continue;
+      tests.push({
+        name: `${plan.id}: budget left ${label} the policy minimum of ${formatNumber(policy.minBudgetLeft)}% ${fires ? `raises ${lowRule.alert}` : 'stays quiet'}`,
+        interval: formatDuration(step),
+        input_series: inputSeries(plan, [{ steps, errorRatio: ratio }]),
+        promql_expr_test: [expectAlert(lowRule, exprLabels, steps * step, fires)],
+      });
+    }
   }
 
   file('', generalInterval, tests);

@@ -35,6 +35,29 @@ const rulesOf = (name: string) => {
 };
 
 describe('buildRules', () => {
+  it('adds SloErrorBudgetLow only to an SLO with a policy, as a ticket on the recorded budget', () => {
+    const alertsOf = (file: SloSpecFile) =>
+      buildRules(file).groups.flatMap((g) => g.rules.filter((r): r is AlertingRule => 'alert' in r));
+    expect(alertsOf(SPEC).map((r) => r.alert)).not.toContain('SloErrorBudgetLow');
+    const withPolicy: SloSpecFile = {
+      ...SPEC,
+      slos: [{ ...(SPEC.slos[0] as SloSpecFile['slos'][number]), policy: { minBudgetLeft: 12.5 } }],
+    };
+    const low = alertsOf(withPolicy).filter((r) => r.alert === 'SloErrorBudgetLow');
+    expect(low).toHaveLength(1);
+    expect(low[0]).toMatchObject({
+      expr: 'slo:period_error_budget_remaining:ratio{slo_id="sample-service-requests-availability"} < 0.125',
+      labels: {
+        service: 'sample-service',
+        slo: 'requests-availability',
+        severity: 'warning',
+        team: 'lab-platform',
+      },
+      annotations: { runbook_url: 'https://runbooks.example/slo/a#error-budget-low' },
+    });
+    expect(low[0]?.for).toBeUndefined();
+  });
+
   it('records every window, the period and the meta series with slo_* labels', () => {
     const recordings = rulesOf('requests-availability').filter((r): r is RecordingRule => 'record' in r);
     const windows = recordings

@@ -158,6 +158,52 @@ function absentAlert(plan: SloPlan, options: RuleOptions): AlertingRule {
   };
 }
 
+/** Anchor of the policy alert's section on the SLO's runbook page. */
+export const BUDGET_LOW_RUNBOOK_ANCHOR = 'error-budget-low';
+
+/**
+ * `SloErrorBudgetLow` of an SLO with a policy: a ticket while the budget left over the period is
+ * under `policy.minBudgetLeft`. It reads the same recorded budget as the dashboards; no `for:`,
+ * because that series moves slowly (a period-long window) and a delay would only hide how long
+ * the policy has been breached.
+ */
+function budgetLowAlert(plan: SloPlan, options: RuleOptions): AlertingRule[] {
+  const policy = plan.spec.policy;
+  if (policy === undefined) return [];
+  const sel = idSelector(plan);
+  const alerting = plan.spec.alerting ?? {};
+  const ticket = alerting.ticket ?? {};
+  const minimum = formatNumber(policy.minBudgetLeft / 100);
+  const runbook = alerting.runbookUrl;
+  return [
+    {
+      alert: options.budgetLowAlertName,
+      expr: `${RECORDS.budgetRemaining}${sel} < ${minimum}`,
+      labels: {
+        ...plan.labels,
+        ...(alerting.labels ?? {}),
+        ...(ticket.labels ?? {}),
+        service: plan.service,
+        severity: 'warning',
+        slo: plan.name,
+      },
+      annotations: {
+        ...(alerting.annotations ?? {}),
+        ...(ticket.annotations ?? {}),
+        summary: `${plan.service} ${plan.name}: error budget below its policy of ${formatNumber(policy.minBudgetLeft)}%`,
+        description:
+          `${plan.service}/${plan.name} (objective ${formatNumber(plan.objective * 100)}% over ${plan.period}) has ` +
+          `{{ $value | humanizePercentage }} of its error budget left, under the policy minimum of ${formatNumber(policy.minBudgetLeft)}%. ` +
+          'Deploys gated with `tracseq-slo gate` are blocked until it recovers: spend the time on reliability work.',
+        ...(runbook
+          ? { runbook_url: runbook.includes('#') ? runbook : `${runbook}#${BUDGET_LOW_RUNBOOK_ANCHOR}` }
+          : {}),
+        dashboard_url: dashboardUrl(plan, options),
+      },
+    },
+  ];
+}
+
 /**
  * The rule group of one planned SLO: SLI recordings, meta recordings, then alerts. One group,
  * because rules in a group run in order at the same timestamp: alerts always read the
@@ -170,6 +216,7 @@ export function buildSloGroup(plan: SloPlan, options: RuleOptions): RuleGroup {
       ...sliRecordings(plan),
       ...metaRecordings(plan),
       ...burnAlerts(plan, options),
+      ...budgetLowAlert(plan, options),
       absentAlert(plan, options),
     ],
   };
@@ -178,7 +225,8 @@ export function buildSloGroup(plan: SloPlan, options: RuleOptions): RuleGroup {
 /**
  * Builds the Prometheus rule file of one (validated) spec file: per SLO, traffic-weighted error
  * ratios for every alert window and the period, objective, budget, burn-rate and budget-remaining
- * series, one `SloErrorBudgetBurn` rule per window pair and one `SloMetricAbsent`.
+ * series, one `SloErrorBudgetBurn` rule per window pair, `SloErrorBudgetLow` when the SLO has a policy,
+ * and one `SloMetricAbsent`.
  */
 export function buildRules(file: SloSpecFile, options: Partial<RuleOptions> = {}): RuleFile {
   const resolved = resolveRuleOptions(options);

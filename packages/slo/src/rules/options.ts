@@ -10,6 +10,8 @@ export interface RuleOptions {
   readonly burnAlertName: string;
   /** Alert name of the missing-SLI alert. */
   readonly absentAlertName: string;
+  /** Alert name of the policy alert (budget left under `policy.minBudgetLeft`). */
+  readonly budgetLowAlertName: string;
   /** How long the SLI's total series must be absent before `SloMetricAbsent` fires. */
   readonly absentFor: string;
 }
@@ -23,6 +25,7 @@ export const DEFAULT_RULE_OPTIONS: RuleOptions = {
   sloDashboardUid: SLO_OVERVIEW_DASHBOARD_UID,
   burnAlertName: SLO_ALERTS.burn,
   absentAlertName: SLO_ALERTS.absent,
+  budgetLowAlertName: SLO_ALERTS.budgetLow,
   absentFor: '10m',
 };
 

@@ -117,7 +117,10 @@ function describe(error: ErrorObject, path: (string | number)[]): SchemaProblem 
         message: Number.isNaN(error.data)
           ? `${show(error.data)} is not a number`
           : `must be ${String(p.comparison)} ${String(p.limit)}`,
-        hint: 'change the value',
+        hint:
+          field === 'minBudgetLeft'
+            ? 'write the percent of the error budget that must be left, from 0 to below 100, such as 25'
+            : 'change the value',
       };
     case 'pattern':
       if (error.propertyName !== undefined) {

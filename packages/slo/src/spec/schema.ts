@@ -167,6 +167,16 @@ export const SLO_SPEC_SCHEMA = {
               ticket: severity,
             },
           },
+          policy: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['minBudgetLeft'],
+            description:
+              'Error-budget policy: `tracseq-slo gate` fails and SloErrorBudgetLow fires while less than minBudgetLeft percent of the budget is left.',
+            properties: {
+              minBudgetLeft: { type: 'number', minimum: 0, exclusiveMaximum: 100, description: 'Percent.' },
+            },
+          },
         },
       },
     },

@@ -75,6 +75,12 @@ export interface AlertingSpec {
   readonly ticket?: AlertSeveritySpec;
 }
 
+/** Error-budget policy of one SLO: what `tracseq-slo gate` and `SloErrorBudgetLow` enforce. */
+export interface PolicySpec {
+  /** Percent of the period's error budget that must be left, 0 <= minBudgetLeft < 100. */
+  readonly minBudgetLeft: number;
+}
+
 /** One SLO. */
 export interface SloSpec {
   readonly name: string;
@@ -87,6 +93,8 @@ export interface SloSpec {
   readonly alertWindows?: AlertWindowsSpec;
   readonly labels?: Readonly<Record<string, string>>;
   readonly alerting?: AlertingSpec;
+  /** Optional error-budget policy; only SLOs that declare one are gated. */
+  readonly policy?: PolicySpec;
 }
 
 /** A `tracseq.slo/v1` spec file: the SLOs of one service. */

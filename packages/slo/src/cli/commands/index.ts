@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { explainCommand } from './explain.js';
+import { gateCommand } from './gate.js';
 import { generateCommand } from './generate.js';
 import { importCommand } from './import.js';
 import { reportCommand } from './report.js';
@@ -19,5 +20,6 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   silencesCommand,
   reportCommand,
+  gateCommand,
   schemaCommand,
 ];
