@@ -161,6 +161,12 @@ export const SLO_SPEC_SCHEMA = {
             properties: {
               runbookUrl: { type: 'string', pattern: '^https?://' },
               dashboardUrl: { type: 'string', pattern: '^https?://' },
+              minEvents: {
+                type: 'number',
+                minimum: 1,
+                description:
+                  'A window pair alerts only when its long window holds at least this many events; SLIs with event counts only.',
+              },
               labels,
               annotations,
               page: severity,

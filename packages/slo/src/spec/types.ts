@@ -69,6 +69,11 @@ export interface AlertSeveritySpec {
 export interface AlertingSpec {
   readonly runbookUrl?: string;
   readonly dashboardUrl?: string;
+  /**
+   * A window pair's burn alert fires only when its long window holds at least this many
+   * events (the SLI's total over the window), so a single error at low traffic cannot page.
+   */
+  readonly minEvents?: number;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly page?: AlertSeveritySpec;
