@@ -142,6 +142,9 @@ function burnAlerts(plan: SloPlan, options: RuleOptions): AlertingRule[] {
           `Budget left this ${plan.period}: ${budgetLeft}.` +
           (gate
             ? ` It alerts only when the last ${pair.longWindow} held at least ${formatNumber(plan.spec.alerting?.minEvents as number)} events (alerting.minEvents).`
+            : '') +
+          (plan.spec.dependsOn?.length
+            ? ` It depends on ${plan.spec.dependsOn.join(', ')}: while ${plan.spec.dependsOn.length > 1 ? 'one of them pages' : 'that SLO pages'}, Alertmanager mutes this alert.`
             : ''),
         ...(alerting.runbookUrl ? { runbook_url: alerting.runbookUrl } : {}),
         dashboard_url: dashboardUrl(plan, options),

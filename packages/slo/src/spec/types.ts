@@ -91,6 +91,11 @@ export interface SloSpec {
   readonly sli: Sli;
   readonly alertWindows?: AlertWindowsSpec;
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * SLOs (`<service>/<name>`, in any spec file of the run) this one depends on: while one of
+   * them pages, Alertmanager inhibits this SLO's page and ticket.
+   */
+  readonly dependsOn?: readonly string[];
   readonly alerting?: AlertingSpec;
 }
 
