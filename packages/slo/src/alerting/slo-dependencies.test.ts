@@ -1,4 +1,5 @@
-import { loopbackAlertmanagerConfigYaml } from '@tracseq/oncall';
+import { renderYaml } from '@tracseq/contract';
+import { buildAlertmanagerConfig, loopbackAlertmanagerConfigYaml } from '@tracseq/oncall';
 import {
   type AlertmanagerHandle,
   startAlertmanager,
@@ -96,6 +97,44 @@ describe('dependsOn in a real Alertmanager', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     expect(delivered(hook, '/page')).toEqual(['sample-service@lab-b', 'storage-service@lab-a']);
     expect(delivered(hook, '/ticket')).toEqual([]);
+  });
+
+  it('mutes a dependent page that arrives before its dependency, within group_wait', async () => {
+    const loaded = loadSpecs([
+      { path: 'slos/storage-service.yaml', text: STORAGE },
+      { path: 'slos/sample-service.yaml', text: sample(DEPENDS) },
+    ]);
+    const hook = await startWebhookReceiver();
+    webhook = hook;
+    // Inhibition is checked when a group is notified: group_wait is the grace a dependency has.
+    const config = buildAlertmanagerConfig({
+      pageWebhookUrl: `${hook.url}/page`,
+      ticketWebhookUrl: `${hook.url}/ticket`,
+      watchdogWebhookUrl: `${hook.url}/watchdog`,
+      groupWait: '4s',
+      groupInterval: '1s',
+      sloDependencies: sloDependencies(loaded.specs),
+    });
+    alertmanager = await startAlertmanager({ configYaml: renderYaml(config) });
+    const post = async (labels: Record<string, string>) =>
+      expect(
+        (
+          await fetch(`${alertmanager?.url}/api/v2/alerts`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify([{ labels, annotations: { summary: 'test' } }]),
+          })
+        ).status,
+      ).toBe(200);
+    await post(burnAlert('sample-service', 'critical', 'lab-a'));
+    await new Promise((r) => setTimeout(r, 500));
+    await post(burnAlert('storage-service', 'critical', 'lab-a'));
+    await waitFor(() => delivered(hook, '/page').length >= 1, {
+      timeoutMs: 20_000,
+      description: 'the storage page',
+    });
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(delivered(hook, '/page')).toEqual(['storage-service@lab-a']);
   });
 
   it('without dependsOn the same outage pages both services', async () => {

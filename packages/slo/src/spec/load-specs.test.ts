@@ -62,6 +62,13 @@ describe('loadSpecs', () => {
       /:7:17: slos\[0\]\.alerting\.minEvents: minEvents needs an SLI with event counts, but a raw SLI gives only an error ratio\. Fix: remove minEvents, or write the SLI as events/,
     ],
     [
+      'an SLO depending on itself',
+      spec(
+        '  - name: a\n    objective: 99\n    sli: { preset: http-availability }\n    dependsOn: [sample-service/a]\n',
+      ),
+      /:7:17: slos\[0\]\.dependsOn\[0\]: sample-service\/a is this SLO itself\. Fix: remove it/,
+    ],
+    [
       'minEvents under 1',
       spec(
         '  - name: a\n    objective: 99\n    sli: { preset: http-availability }\n    alerting: { minEvents: 0 }\n',
