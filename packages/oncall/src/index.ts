@@ -12,6 +12,8 @@ export {
   type AlertmanagerConfigOptions,
   buildAlertmanagerConfig,
   DEFAULT_ALERTMANAGER_CONFIG_OPTIONS,
+  SLO_DEPENDENCY_EQUAL,
+  type SloDependency,
 } from './build-alertmanager-config.js';
 export {
   buildLabOperationalRules,

@@ -1,13 +1,17 @@
 import { renderYaml } from '@tracseq/contract';
-import { buildAlertmanagerConfig } from './build-alertmanager-config.js';
+import { type AlertmanagerConfigOptions, buildAlertmanagerConfig } from './build-alertmanager-config.js';
 
 /**
  * The generated Alertmanager config with every receiver pointed at `<webhookUrl>/<receiver>`
- * and 1 s group timings, as the tests run it.
+ * and 1 s group timings, as the tests run it; `options` adds e.g. SLO dependencies.
  */
-export function loopbackAlertmanagerConfigYaml(webhookUrl: string): string {
+export function loopbackAlertmanagerConfigYaml(
+  webhookUrl: string,
+  options: Partial<AlertmanagerConfigOptions> = {},
+): string {
   return renderYaml(
     buildAlertmanagerConfig({
+      ...options,
       pageWebhookUrl: `${webhookUrl}/page`,
       ticketWebhookUrl: `${webhookUrl}/ticket`,
       watchdogWebhookUrl: `${webhookUrl}/watchdog`,

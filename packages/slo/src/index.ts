@@ -27,6 +27,7 @@ export {
 } from '@tracseq/contract';
 export { alertWindows, recordedWindows, type Severity, type WindowPair } from './alerting/alert-windows.js';
 export { errorBudget, MAX_OBJECTIVE_PERCENT } from './alerting/error-budget.js';
+export { sloDependencies } from './alerting/slo-dependencies.js';
 export { type AlertTiming, alertTiming, type EvaluationDelays } from './explain/burn-math.js';
 export { type GeneratedFiles, generateOutputs } from './output/generate-outputs.js';
 export { type OutputPlan, ownsInput, planOutputs, type RunInputs } from './output/plan-outputs.js';

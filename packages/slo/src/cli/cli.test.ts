@@ -326,6 +326,24 @@ describe('tracseq-slo CLI: verbs', () => {
     expect(run.stdout.split('\n').find((line) => line.includes('3d&6h'))).toMatch(/6h1m$/);
   });
 
+  it('explains per window pair the traffic below which alerting.minEvents keeps it silent', async () => {
+    const gated = VALID.replace('{ runbookUrl:', '{ minEvents: 120, runbookUrl:');
+    expect(gated).toContain('minEvents');
+    const root = workspace('explain-min-events', { 'a.yaml': gated });
+    const run = await cli(['explain', join(root, 'slos')]);
+    expect(run.code).toBe(0);
+    const line = (pair: string) => run.stdout.split('\n').find((l) => l.includes(pair));
+    // 120 events per 1h is 2 a minute; per 3d it is under 2 an hour.
+    expect(line('1h&5m')).toMatch(/120 per 1h \(2\/min\)$/);
+    expect(line('3d&6h')).toMatch(/120 per 3d \(1\.67\/h\)$/);
+    const json = await cli(['explain', '--json', join(root, 'slos')]);
+    const alerts = JSON.parse(json.stdout).alerts as { longWindow: string; silentBelow: unknown }[];
+    expect(alerts.find((a) => a.longWindow === '6h')?.silentBelow).toEqual({
+      events: 120,
+      perSecond: 120 / 21_600,
+    });
+  });
+
   it('imports a Sloth spec, dropping a conflicting severity label with a warning', async () => {
     const sloth = join(tmp.path, 'sloth.yml');
     writeFileSync(

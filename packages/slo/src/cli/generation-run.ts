@@ -14,7 +14,9 @@ import {
   generateOperationalOutputs,
   labAlertInputs,
   resolveOperationalOptions,
+  type SloDependency,
 } from '@tracseq/oncall';
+import { sloDependencies } from '../alerting/slo-dependencies.js';
 import { generateOutputs } from '../output/generate-outputs.js';
 import { type OutputPlan, planOutputs, type RunInputs } from '../output/plan-outputs.js';
 import type { LoadedSpec } from '../spec/load-specs.js';
@@ -186,7 +188,9 @@ export function prepareGeneration(context: CommandContext, verb: string): Genera
     warnings: loaded.warnings,
     expected: sorted,
     plan: planOutputs(sorted, existing, inputs),
-    ...(alertmanagerPath === undefined ? {} : { alertmanager: alertmanagerOutput(alertmanagerPath) }),
+    ...(alertmanagerPath === undefined
+      ? {}
+      : { alertmanager: alertmanagerOutput(alertmanagerPath, sloDependencies(loaded.specs)) }),
   };
 }
 
@@ -209,9 +213,12 @@ function recordedOrigins(
   return origins;
 }
 
-function alertmanagerOutput(path: string): { path: string; content: string; onDisk?: string } {
+function alertmanagerOutput(
+  path: string,
+  dependencies: readonly SloDependency[],
+): { path: string; content: string; onDisk?: string } {
   const full = resolve(path);
-  const content = renderYaml(buildAlertmanagerConfig(), ALERTMANAGER_SOURCE);
+  const content = renderYaml(buildAlertmanagerConfig({ sloDependencies: dependencies }), ALERTMANAGER_SOURCE);
   const stat = statSync(full, { throwIfNoEntry: false });
   if (!stat) return { path: full, content };
   let onDisk: string;

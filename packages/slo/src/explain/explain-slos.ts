@@ -1,4 +1,4 @@
-import { formatDuration, formatNumber } from '@tracseq/contract';
+import { formatDuration, formatNumber, parseDuration } from '@tracseq/contract';
 import type { SloPlan } from '../rules/slo-plan.js';
 import { alertTiming } from './burn-math.js';
 
@@ -19,6 +19,17 @@ export interface AlertExplanation {
   readonly detectFullOutageSeconds: number | undefined;
   readonly detect10xSeconds: number | undefined;
   readonly resetSeconds: number;
+  /**
+   * With `alerting.minEvents`: the traffic below which this pair is silent, whatever the error
+   * ratio — fewer than `events` events in the long window, i.e. under `perSecond` events/s.
+   */
+  readonly silentBelow?: { readonly events: number; readonly perSecond: number };
+}
+
+function silentBelow(plan: SloPlan, longWindow: string): Pick<AlertExplanation, 'silentBelow'> {
+  const events = plan.spec.alerting?.minEvents;
+  if (events === undefined || plan.sli.kind !== 'events') return {};
+  return { silentBelow: { events, perSecond: events / parseDuration(longWindow) } };
 }
 
 /** Explains every alert of the given SLOs; `evaluationIntervalSeconds` is added to each bound. */
@@ -48,6 +59,7 @@ export function explainSlos(
         detectFullOutageSeconds: timing.detectFullOutage,
         detect10xSeconds: timing.detect(10),
         resetSeconds: timing.reset,
+        ...silentBelow(plan, pair.longWindow),
       };
     }),
   );
@@ -56,6 +68,16 @@ export function explainSlos(
 function spell(seconds: number | undefined): string {
   if (seconds === undefined) return 'never';
   return formatDuration(Math.max(1, Math.ceil(seconds)));
+}
+
+function renderSilentBelow(r: AlertExplanation): string {
+  if (r.silentBelow === undefined) return '-';
+  const perMinute = r.silentBelow.perSecond * 60;
+  const rate =
+    perMinute >= 1
+      ? `${formatNumber(Number(perMinute.toPrecision(3)))}/min`
+      : `${formatNumber(Number((perMinute * 60).toPrecision(3)))}/h`;
+  return `${formatNumber(r.silentBelow.events)} per ${r.longWindow} (${rate})`;
 }
 
 /** Renders explanations as an aligned text table. */
@@ -73,6 +95,9 @@ export function renderExplanations(rows: readonly AlertExplanation[], evaluation
     '10x: detect',
     'reset',
   ];
+  // The column appears only when some SLO sets minEvents, so other outputs stay as they were.
+  const gated = rows.some((r) => r.silentBelow !== undefined);
+  if (gated) header.push('silent below');
   const table = rows.map((r) => [
     r.service,
     r.slo,
@@ -85,6 +110,7 @@ export function renderExplanations(rows: readonly AlertExplanation[], evaluation
     r.budgetPercentFullOutage === undefined ? '-' : `${formatNumber(r.budgetPercentFullOutage)}%`,
     spell(r.detect10xSeconds),
     spell(r.resetSeconds),
+    ...(gated ? [renderSilentBelow(r)] : []),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] as string).length)));
   const line = (cells: readonly string[]) =>
@@ -98,6 +124,11 @@ export function renderExplanations(rows: readonly AlertExplanation[], evaluation
     '',
     `Bounds are the window math after a clean period, plus 'for' (none on burn alerts) and one evaluation interval (${evaluationInterval}).`,
     'Detection assumes steady traffic; reset is the time from full recovery until the short window clears.',
+    ...(gated
+      ? [
+          'Silent below: with alerting.minEvents, a pair stays silent while its long window holds fewer events than that, whatever the error ratio.',
+        ]
+      : []),
     '',
   ].join('\n');
 }

@@ -92,3 +92,46 @@ slos:
     expect(await promtoolVerdict(dir, files)).toEqual([]);
   }, 300_000);
 });
+
+describe('alerting.minEvents', () => {
+  const spec = `version: tracseq.slo/v1
+service: sample-service
+labels: { team: lab-platform }
+slos:
+  - name: night-shift
+    objective: 99.9
+    sli: { preset: http-availability, selector: { http_route: /api/instruments } }
+    alerting: { minEvents: 100 }
+  - name: demo-latency
+    objective: 95
+    period: 1d
+    sli: { preset: http-latency, thresholdSeconds: 0.1 }
+    alerting: { minEvents: 30 }
+`;
+
+  it('generates tests promtool passes: one error at low traffic pages nothing, a sustained outage still alerts', async () => {
+    const { dir, files } = generate('min-events', spec);
+    const names = [...files.entries()]
+      .filter(([p]) => p.startsWith('tests/'))
+      .flatMap(([, text]) => [...text.matchAll(/name: (.*minEvents.*)$/gm)].map((m) => m[1] as string));
+    expect(names.filter((n) => n.includes('a single error pages nothing'))).toHaveLength(2);
+    expect(names.filter((n) => n.includes('a full outage still fires'))).toHaveLength(2);
+    expect(await promtoolVerdict(dir, files)).toEqual([]);
+  }, 300_000);
+
+  it('those tests fail on rules without the gate, so they prove it', async () => {
+    const { dir, files } = generate('min-events-ungated', spec);
+    const rulesPath = 'rules/min-events-ungated.rules.yml';
+    const gated = files.get(rulesPath) as string;
+    // Drops the gate from every burn alert, leaving the plain multiwindow rule.
+    const ungated = gated.replace(/\n\s*and ignoring\([^)]*\)\n[^\n]*>= \d+/g, '');
+    expect(ungated).not.toContain('ignoring');
+    writeFileSync(join(dir, rulesPath), ungated);
+    // Only the page files hold minEvents tests; the rest of their tests pass ungated too.
+    const pageFiles = new Map([...files].filter(([p]) => p.startsWith('rules/') || p.includes('-page-')));
+    const failures = await promtoolVerdict(dir, pageFiles);
+    expect(failures.map((f) => f.split(':')[0]).sort()).toEqual(
+      [...pageFiles.keys()].filter((p) => p.startsWith('tests/')).sort(),
+    );
+  }, 300_000);
+});

@@ -65,9 +65,52 @@ function seriesValues(phases: readonly Phase[], increment: (ratio: number) => nu
   return parts.join(' ');
 }
 
+/**
+ * Events per step of the general tests: at least `minEvents`, so every window of them holds
+ * enough events for a gated pair to alert where the math says.
+ */
+function eventsPerStep(plan: SloPlan): number {
+  return Math.max(EVENTS_PER_STEP, plan.spec.alerting?.minEvents ?? 0);
+}
+
+/** One phase of low-traffic input: good and bad events per input step (fractions allowed). */
+interface CountPhase {
+  readonly steps: number;
+  readonly good: number;
+  readonly bad: number;
+}
+
+/** Input series for explicit event counts per step, as the test model maps them onto series. */
+function countedSeries(plan: SloPlan, phases: readonly CountPhase[]): { series: string; values: string }[] {
+  if (plan.sli.kind !== 'events' || !plan.sli.testModel) return [];
+  const { good, bad } = plan.sli.testModel;
+  const total = phases.reduce((n, p) => n + p.steps, 0);
+  if (total + 1 > MAX_SAMPLES_PER_SERIES) {
+    throw new Error(
+      `generated test for ${plan.id} needs ${total + 1} samples per series; promtool allows ${MAX_SAMPLES_PER_SERIES}`,
+    );
+  }
+  return [...new Set([...good, ...bad])].map((series) => {
+    const parts: string[] = [];
+    let value = 0;
+    phases.forEach((phase, i) => {
+      const inc = (good.includes(series) ? phase.good : 0) + (bad.includes(series) ? phase.bad : 0);
+      const count = i === 0 ? phase.steps : phase.steps - 1;
+      const start = i === 0 ? value : value + inc;
+      // Shortest round-trip spelling, and the sum promtool itself computes (it adds the
+      // increment step by step): a rounded start could sit below the last value, a counter reset.
+      parts.push(`${String(start)}+${String(inc)}x${count}`);
+      value = start;
+      for (let k = 0; k < count; k++) value += inc;
+    });
+    return { series, values: parts.join(' ') };
+  });
+}
+
 function inputSeries(plan: SloPlan, phases: readonly Phase[]): { series: string; values: string }[] {
   if (plan.sli.kind !== 'events' || !plan.sli.testModel) return [];
   const { good, bad } = plan.sli.testModel;
+  const perStep = eventsPerStep(plan);
   const names = [...new Set([...good, ...bad])];
   const total = phases.reduce((n, p) => n + p.steps, 0);
   if (total + 1 > MAX_SAMPLES_PER_SERIES) {
@@ -78,8 +121,8 @@ function inputSeries(plan: SloPlan, phases: readonly Phase[]): { series: string;
   return names.map((series) => ({
     series,
     values: seriesValues(phases, (ratio) => {
-      const goodEvents = good.includes(series) ? EVENTS_PER_STEP * (1 - ratio) : 0;
-      const badEvents = bad.includes(series) ? EVENTS_PER_STEP * ratio : 0;
+      const goodEvents = good.includes(series) ? perStep * (1 - ratio) : 0;
+      const badEvents = bad.includes(series) ? perStep * ratio : 0;
       return goodEvents + badEvents;
     }),
   }));
@@ -127,6 +170,90 @@ function expectAlert(
 
 function ceilTo(seconds: number, step: number): number {
   return Math.ceil(seconds / step - 1e-9) * step;
+}
+
+/**
+ * The `alerting.minEvents` tests that belong in the file of `pair` (run at `step`):
+ * - in the first page pair's file, at traffic so low that no page pair's long window holds
+ *   `minEvents` events, one error pages nothing (without the gate its ratio would page);
+ * - in the file of the first pair whose long window is at least 1.5x the first pair's, at a
+ *   traffic where that window holds enough events and the first pair's does not, a full outage
+ *   fires this pair within the bound `explain` gives while the first pair stays silent.
+ */
+function minEventsTests(
+  plan: SloPlan,
+  pair: WindowPair,
+  step: number,
+  ruleFor: (pair: WindowPair) => AlertingRule,
+  exprLabels: Record<string, string>,
+): UnitTest[] {
+  const minEvents = plan.spec.alerting?.minEvents;
+  if (minEvents === undefined || plan.pairs.length === 0) return [];
+  const tests: UnitTest[] = [];
+  const first = plan.pairs[0] as WindowPair;
+  const long1 = parseDuration(first.longWindow);
+  const pages = plan.pairs.filter((p) => p.kind === 'page');
+  const where = (p: WindowPair) => `${p.kind} ${p.longWindow}/${p.shortWindow}`;
+  if (pair === pages[0]) {
+    const longest = Math.max(...pages.map((p) => parseDuration(p.longWindow)));
+    // A tenth of an event per first long window at most: one error there is a ratio near 1.
+    const perSecond = Math.min(minEvents / (2 * longest), 0.1 / long1);
+    const perStep = perSecond * step;
+    // A longer history would hold more events at the same rate, never reaching minEvents
+    // either (perSecond x longest < minEvents); one first long window keeps promtool quick.
+    const baseline = Math.ceil(long1 / step) + 1;
+    const after = Math.ceil(long1 / step) + 1;
+    const tError = baseline * step;
+    const times = [
+      tError + step,
+      tError + parseDuration(pair.shortWindow),
+      tError + Math.floor(after / 2) * step,
+    ];
+    tests.push({
+      name: `${plan.id} minEvents ${formatNumber(minEvents)}: at ${formatNumber(Number((perSecond * 3600).toPrecision(3)))} events/h a single error pages nothing`,
+      interval: formatDuration(step),
+      input_series: countedSeries(plan, [
+        { steps: baseline, good: perStep, bad: 0 },
+        { steps: 1, good: 0, bad: 1 },
+        { steps: after, good: perStep, bad: 0 },
+      ]),
+      promql_expr_test: times.flatMap((t) => pages.map((p) => expectAlert(ruleFor(p), exprLabels, t, false))),
+    });
+  }
+  const longer = plan.pairs.find((p) => parseDuration(p.longWindow) >= 1.5 * long1);
+  if (pair === longer) {
+    const long2 = parseDuration(pair.longWindow);
+    // Geometric mean: the longer window holds sqrt(long2/long1) x minEvents, the first 1/that.
+    const perSecond = minEvents / Math.sqrt(long1 * long2);
+    const perStep = perSecond * step;
+    const timing = alertTiming(pair, plan.budget, plan.periodSeconds, {
+      forSeconds: 0,
+      evaluationIntervalSeconds: step,
+    });
+    const detect = timing.detect(1 / plan.budget);
+    if (detect !== undefined) {
+      const bound = ceilTo(detect - step, step) + step + step;
+      const baseline = Math.ceil(long2 / step) + 1;
+      const t0 = baseline * step;
+      const outageSteps = Math.ceil(Math.max(bound, parseDuration(pair.shortWindow), long1) / step) + 1;
+      const end = t0 + (outageSteps - 1) * step;
+      tests.push({
+        name: `${plan.id} minEvents ${formatNumber(minEvents)}: at ${formatNumber(Number((perSecond * 3600).toPrecision(3)))} events/h a full outage still fires ${where(pair)} within ${formatDuration(bound)} while ${where(first)} stays silent`,
+        interval: formatDuration(step),
+        input_series: countedSeries(plan, [
+          { steps: baseline, good: perStep, bad: 0 },
+          { steps: outageSteps, good: 0, bad: perStep },
+        ]),
+        promql_expr_test: [
+          expectAlert(ruleFor(pair), exprLabels, t0, false),
+          expectAlert(ruleFor(pair), exprLabels, t0 + bound, true),
+          expectAlert(ruleFor(pair), exprLabels, end, true),
+          expectAlert(ruleFor(first), exprLabels, end, false),
+        ],
+      });
+    }
+  }
+  return tests;
 }
 
 /**
@@ -226,6 +353,7 @@ export function buildRuleTests(
         promql_expr_test: times.map((t) => expectAlert(rule, exprLabels, t, pair.factor < 2)),
       });
     }
+    tests.push(...minEventsTests(plan, pair, step, ruleFor, exprLabels));
     file(`-${pair.kind}-${pair.longWindow}-${pair.shortWindow}`, step, tests);
   }
 

@@ -1,5 +1,5 @@
 import type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from '@tracseq/contract';
-import { formatNumber, quoteLabelValue, SLO_SERIES, withWindow } from '@tracseq/contract';
+import { formatNumber, parseDuration, quoteLabelValue, SLO_SERIES, withWindow } from '@tracseq/contract';
 import { burnThreshold } from '../alerting/error-budget.js';
 import { errorRatioExpr, isSingleSeriesQuery } from '../sli/error-ratio.js';
 import type { SloSpecFile } from '../spec/types.js';
@@ -91,6 +91,20 @@ function dashboardUrl(plan: SloPlan, options: RuleOptions): string {
   return `${options.grafanaUrl.replace(/\/$/, '')}/d/${options.sloDashboardUid}?${query}`;
 }
 
+/**
+ * The `alerting.minEvents` gate of a window pair: the SLI's total over the long window, as an
+ * event count (per-second rate x seconds, which is what `increase` computes), at least
+ * `minEvents`. `ignoring` the labels the recording rules add lets it match the recorded ratio
+ * series by the query's own labels, one unlabelled series for the presets.
+ */
+function minEventsGate(plan: SloPlan, longWindow: string): string | undefined {
+  const minEvents = plan.spec.alerting?.minEvents;
+  if (minEvents === undefined || plan.sli.kind !== 'events') return undefined;
+  const added = Object.keys(baseLabels(plan)).sort().join(', ');
+  const total = withWindow(plan.sli.totalQuery, longWindow);
+  return `and ignoring(${added})\n(${total}) * ${parseDuration(longWindow)} >= ${formatNumber(minEvents)}`;
+}
+
 function burnAlerts(plan: SloPlan, options: RuleOptions): AlertingRule[] {
   const sel = idSelector(plan);
   const budget = formatNumber(plan.budget);
@@ -102,10 +116,11 @@ function burnAlerts(plan: SloPlan, options: RuleOptions): AlertingRule[] {
     const ratio = (window: string) =>
       `max without (slo_window) (${RECORDS.errorRatio(window)}${sel} > ${threshold})`;
     const severitySpec = alerting[pair.kind] ?? {};
+    const gate = minEventsGate(plan, pair.longWindow);
     const budgetLeft = `{{ with query ${JSON.stringify(remainingQuery)} }}{{ . | first | value | humanizePercentage }}{{ else }}unknown{{ end }}`;
     return {
       alert: options.burnAlertName,
-      expr: `${ratio(pair.longWindow)} / ${budget}\nand\n${ratio(pair.shortWindow)}`,
+      expr: `${ratio(pair.longWindow)} / ${budget}\nand\n${ratio(pair.shortWindow)}${gate ? `\n${gate}` : ''}`,
       labels: {
         ...plan.labels,
         ...(alerting.labels ?? {}),
@@ -124,7 +139,13 @@ function burnAlerts(plan: SloPlan, options: RuleOptions): AlertingRule[] {
           `${plan.service}/${plan.name} (objective ${objectivePercent}% over ${plan.period}) is burning its error budget ` +
           `at {{ printf "%.1f" $value }}x the sustainable rate over ${pair.longWindow}, and above ${formatNumber(pair.factor)}x ` +
           `over ${pair.shortWindow} too. At this rate ${formatNumber(pair.budgetPercent)}% of the budget goes in ${pair.longWindow}. ` +
-          `Budget left this ${plan.period}: ${budgetLeft}.`,
+          `Budget left this ${plan.period}: ${budgetLeft}.` +
+          (gate
+            ? ` It alerts only when the last ${pair.longWindow} held at least ${formatNumber(plan.spec.alerting?.minEvents as number)} events (alerting.minEvents).`
+            : '') +
+          (plan.spec.dependsOn?.length
+            ? ` It depends on ${plan.spec.dependsOn.join(', ')}: while ${plan.spec.dependsOn.length > 1 ? 'one of them pages' : 'that SLO pages'}, Alertmanager mutes this alert.`
+            : ''),
         ...(alerting.runbookUrl ? { runbook_url: alerting.runbookUrl } : {}),
         dashboard_url: dashboardUrl(plan, options),
       },

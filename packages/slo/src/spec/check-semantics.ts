@@ -7,6 +7,11 @@ import type { SloSpecFile } from './types.js';
 
 type Problem = SchemaProblem;
 
+/** SLIs whose total counts events (presets, latency, events); `minEvents` needs one. */
+function hasEventCounts(sli: SloSpecFile['slos'][number]['sli']): boolean {
+  return 'preset' in sli || 'latency' in sli || 'events' in sli;
+}
+
 function problem(path: (string | number)[], message: string, hint: string, atKey = false): Problem {
   return { path, atKey, message, hint };
 }
@@ -96,6 +101,16 @@ export function checkSemantics(file: SloSpecFile): Problem[] {
       }
     }
     if ('raw' in sli) checkQuery(at('sli', 'raw', 'errorRatioQuery'), sli.raw.errorRatioQuery, out);
+    if (slo.alerting?.minEvents !== undefined && !hasEventCounts(sli)) {
+      out.push(
+        problem(
+          at('alerting', 'minEvents'),
+          'minEvents needs an SLI with event counts, but a raw SLI gives only an error ratio',
+          'remove minEvents, or write the SLI as events: { errorQuery, totalQuery } (per-second rates)',
+          true,
+        ),
+      );
+    }
     if ('latency' in sli && contractHistogram(sli.latency.metric) === undefined) {
       out.push(
         problem(

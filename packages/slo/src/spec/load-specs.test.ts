@@ -55,6 +55,27 @@ describe('loadSpecs', () => {
       /slos\[0\]\.objective: objective 0 is not above 0 %/,
     ],
     [
+      'minEvents on a raw SLI, at its key',
+      spec(
+        '  - name: a\n    objective: 99\n    sli: { raw: { errorRatioQuery: "avg_over_time(x[{{.window}}])" } }\n    alerting: { minEvents: 50 }\n',
+      ),
+      /:7:17: slos\[0\]\.alerting\.minEvents: minEvents needs an SLI with event counts, but a raw SLI gives only an error ratio\. Fix: remove minEvents, or write the SLI as events/,
+    ],
+    [
+      'an SLO depending on itself',
+      spec(
+        '  - name: a\n    objective: 99\n    sli: { preset: http-availability }\n    dependsOn: [sample-service/a]\n',
+      ),
+      /:7:17: slos\[0\]\.dependsOn\[0\]: sample-service\/a is this SLO itself\. Fix: remove it/,
+    ],
+    [
+      'minEvents under 1',
+      spec(
+        '  - name: a\n    objective: 99\n    sli: { preset: http-availability }\n    alerting: { minEvents: 0 }\n',
+      ),
+      /slos\[0\]\.alerting\.minEvents: /,
+    ],
+    [
       'a bad duration',
       spec('  - name: a\n    objective: 99\n    period: 4w\n    sli: { preset: http-availability }\n'),
       /:6:13: slos\[0\]\.period: is not a duration\. Fix: .*no w or y/,

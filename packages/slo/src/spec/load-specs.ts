@@ -80,6 +80,35 @@ function loadOne(source: SpecSource): LoadedOne {
   return { ...(errors.length > 0 ? {} : { spec, map }), errors, warnings: objectives.warnings.map(located) };
 }
 
+/** `dependsOn` entries must name an SLO of some file of the run, other than the SLO itself. */
+function checkDependencies(
+  files: readonly { path: string; spec: SloSpecFile; map: SourceMap }[],
+  known: ReadonlyMap<string, string>,
+): SpecError[] {
+  const errors: SpecError[] = [];
+  for (const { path, spec, map } of files) {
+    spec.slos.forEach((slo, i) => {
+      (slo.dependsOn ?? []).forEach((target, j) => {
+        const self = target === `${spec.service}/${slo.name}`;
+        if (!self && known.has(target)) return;
+        errors.push(
+          toError(path, map, {
+            path: ['slos', i, 'dependsOn', j],
+            atKey: false,
+            message: self
+              ? `${target} is this SLO itself`
+              : `no SLO ${target} in the spec files given (${[...known.keys()].sort().join(', ')})`,
+            hint: self
+              ? 'remove it: an SLO cannot mute itself'
+              : 'name an existing <service>/<name>, or pass the spec file that defines it too',
+          }),
+        );
+      });
+    });
+  }
+  return errors;
+}
+
 /**
  * Parses and validates spec files: size (`MAX_INPUT_BYTES`), YAML syntax and duplicate keys at
  * their own line and column, the JSON Schema, semantics (PromQL, windows, thresholds,
@@ -92,6 +121,7 @@ export function loadSpecs(sources: readonly SpecSource[]): LoadResult {
   const errors: SpecError[] = [];
   const warnings: SpecError[] = [];
   const seen = new Map<string, string>();
+  const mapped: { path: string; spec: SloSpecFile; map: SourceMap }[] = [];
   for (const source of sources) {
     const result = loadOne(source);
     errors.push(...result.errors);
@@ -117,6 +147,8 @@ export function loadSpecs(sources: readonly SpecSource[]): LoadResult {
       }
     });
     if (!duplicate) specs.push({ path: source.path, spec });
+    mapped.push({ path: source.path, spec, map });
   }
+  errors.push(...checkDependencies(mapped, seen));
   return { specs: errors.length > 0 ? [] : specs, errors, warnings };
 }

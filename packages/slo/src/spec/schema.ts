@@ -80,6 +80,13 @@ export const SLO_SPEC_SCHEMA = {
           objective: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 100, description: 'Percent.' },
           period: { type: 'string', pattern: DURATION, description: 'SLO period, 1h to 90d; default 30d.' },
           labels,
+          dependsOn: {
+            type: 'array',
+            description:
+              "SLOs (<service>/<name>) this one depends on: their page mutes this SLO's burn alerts in Alertmanager.",
+            items: { type: 'string', pattern: '^[a-z0-9]+([-_][a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$' },
+            uniqueItems: true,
+          },
           sli: {
             type: 'object',
             minProperties: 1,
@@ -161,6 +168,12 @@ export const SLO_SPEC_SCHEMA = {
             properties: {
               runbookUrl: { type: 'string', pattern: '^https?://' },
               dashboardUrl: { type: 'string', pattern: '^https?://' },
+              minEvents: {
+                type: 'number',
+                minimum: 1,
+                description:
+                  'A window pair alerts only when its long window holds at least this many events; SLIs with event counts only.',
+              },
               labels,
               annotations,
               page: severity,

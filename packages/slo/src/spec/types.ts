@@ -69,6 +69,11 @@ export interface AlertSeveritySpec {
 export interface AlertingSpec {
   readonly runbookUrl?: string;
   readonly dashboardUrl?: string;
+  /**
+   * A window pair's burn alert fires only when its long window holds at least this many
+   * events (the SLI's total over the window), so a single error at low traffic cannot page.
+   */
+  readonly minEvents?: number;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly page?: AlertSeveritySpec;
@@ -92,6 +97,11 @@ export interface SloSpec {
   readonly sli: Sli;
   readonly alertWindows?: AlertWindowsSpec;
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * SLOs (`<service>/<name>`, in any spec file of the run) this one depends on: while one of
+   * them pages, Alertmanager inhibits this SLO's page and ticket.
+   */
+  readonly dependsOn?: readonly string[];
   readonly alerting?: AlertingSpec;
   /** Optional error-budget policy; only SLOs that declare one are gated. */
   readonly policy?: PolicySpec;
