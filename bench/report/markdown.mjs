@@ -39,6 +39,7 @@ function httpSection(http) {
         'p99 µs',
         'RSS MiB',
         'spans / req',
+        'stdout bytes / req',
         'failed',
       ],
       http.scenarios.map((x) => [
@@ -52,6 +53,7 @@ function httpSection(http) {
         int(x.p99us),
         fmt(x.rssMiB),
         fmt(x.spansPerRequest),
+        fmt(x.stdoutBytesPerRequest),
         int(x.failed),
       ]),
     ),
@@ -65,18 +67,27 @@ function httpSection(http) {
         'DESIGN §9 target (not asserted)',
       ],
       [
-        ['ours / bare', 'ourVsBare', 'tracseq', 'bare', `≥ ${http.targets.ourVsBare}×`],
+        ['ours / bare (stdout to a file)', 'ourVsBare', 'tracseq', 'bare', `≥ ${http.targets.ourVsBare}×`],
+        [
+          'ours / bare (stdout to a drained pipe)',
+          'ourPipeVsBare',
+          'tracseq-pipe',
+          'bare',
+          `≥ ${http.targets.ourVsBare}×`,
+        ],
         ['peer / bare', 'peerVsBare', 'peer', 'bare', '—'],
         ['OTel auto / bare', 'otelAutoVsBare', 'otel-auto', 'bare', '—'],
         ['ours / peer', 'ourVsPeer', 'tracseq', 'peer', `≥ ${http.targets.ourVsPeer}×`],
         ['ours / OTel auto', 'ourVsOtelAuto', 'tracseq', 'otel-auto', '—'],
-      ].map(([name, key, a, b, target]) => [
-        name,
-        fmt(http.ratios[key], '×'),
-        spread(http.ratiosPerRound?.[key]),
-        fmt(cpuRatio(http, a, b), '×'),
-        target,
-      ]),
+      ]
+        .filter(([, key]) => http.ratios[key] !== undefined)
+        .map(([name, key, a, b, target]) => [
+          name,
+          fmt(http.ratios[key], '×'),
+          spread(http.ratiosPerRound?.[key]),
+          fmt(cpuRatio(http, a, b), '×'),
+          target,
+        ]),
     ),
     '',
     'The CPU column is the same ratio from server CPU time per request (bare CPU / scenario CPU). It ' +
@@ -88,6 +99,48 @@ function httpSection(http) {
   if (dropped !== null && dropped !== undefined)
     lines.push('', `Spans dropped by @tracseq/telemetry's export queue: ${dropped}.`);
   return lines.join('\n');
+}
+
+function startupSection(x) {
+  const s = x.settings;
+  return [
+    '## The first seconds after start (`GET /api/samples/:id`)',
+    '',
+    `${s.rounds} round(s) per subject, interleaved; each: a fresh server process (stdout to a file), loaded with ` +
+      `${s.connections} connections from the moment it listens, for ${s.seconds} s. Medians over rounds.`,
+    '',
+    table(
+      [
+        'subject',
+        'spawn → listening ms',
+        'req/s, first 2 s',
+        'req/s, first 5 s',
+        'req/s in second 1, 2, 3, …',
+        'failed',
+      ],
+      x.subjects.map((y) => [
+        y.label,
+        int(y.readyMs),
+        int(y.first2s),
+        int(y.first5s),
+        y.perSecond.map(int).join(' · '),
+        int(y.failed),
+      ]),
+    ),
+    '',
+    table(
+      ['ratio', 'req/s (medians)', 'per round (min–max)', 'DESIGN §9 target (not asserted)'],
+      [
+        [
+          'ours / bare, first 2 s',
+          fmt(x.ratios.first2s, '×'),
+          spread(x.ratiosPerRound.first2s),
+          `≥ ${x.target}×`,
+        ],
+        ['ours / bare, first 5 s', fmt(x.ratios.first5s, '×'), spread(x.ratiosPerRound.first5s), '—'],
+      ],
+    ),
+  ].join('\n');
 }
 
 function breakerSection(b) {
@@ -381,6 +434,7 @@ export function renderMarkdown(results) {
   if (results.mode === 'quick')
     parts.push('> Quick mode: short runs for CI; the numbers are indicative only.');
   if (results.http) parts.push(httpSection(results.http));
+  if (results.startup) parts.push(startupSection(results.startup));
   if (results.breaker) parts.push(breakerSection(results.breaker));
   if (results.scrape) parts.push(scrapeSection(results.scrape));
   if (results.sloRules) parts.push(sloRulesSection(results.sloRules));
