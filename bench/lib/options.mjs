@@ -23,7 +23,7 @@ const QUICK = {
   http: { rounds: 1, warmupSeconds: 1, durationSeconds: 3, connections: 10 },
   startup: { rounds: 2, seconds: 5, connections: 10 },
   breaker: { calls: 20_000, rounds: 5, breakers: 10_000 },
-  scrape: { runs: 30 },
+  scrape: { renders: 2, loadSeconds: 4, connections: 10 },
   sloRules: { ...SLO_RULES, warmupSeconds: 15, durationSeconds: 40 },
 };
 
@@ -35,7 +35,7 @@ const FULL = {
   // A fresh process per round, loaded from the moment it listens.
   startup: { rounds: 5, seconds: 5, connections: 10 },
   breaker: { calls: 200_000, rounds: 9, breakers: 10_000 },
-  scrape: { runs: 100 },
+  scrape: { renders: 5, loadSeconds: 10, connections: 10 },
   sloRules: { ...SLO_RULES, warmupSeconds: 30, durationSeconds: 180 },
 };
 
