@@ -16,8 +16,16 @@ const FULL_PIPE_WAIT_MS = 1;
  * @throws the write error for anything but `EAGAIN` (`EPIPE` when the reader is gone, say).
  */
 export function writeFully(fd: number, text: string): void {
+  // The common case, all of it at once, straight from the string (no Buffer on the JS heap).
+  let written = 0;
+  try {
+    written = writeSync(fd, text);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+  }
+  if (written === text.length && written === Buffer.byteLength(text)) return;
   const bytes = Buffer.from(text, 'utf8');
-  let offset = 0;
+  let offset = written;
   while (offset < bytes.length) {
     try {
       offset += writeSync(fd, bytes, offset, bytes.length - offset);
