@@ -22,6 +22,11 @@ function busyRegistry(defaultMetrics: boolean): MetricsRegistry {
       exemplarLabels: { trace_id: id.padStart(32, '0'), span_id: id.padStart(16, '0') },
     });
   }
+  // A histogram series whose labels need escaping, without exemplar, past the last bucket.
+  metrics.httpServerRequestDuration.observe({
+    labels: { http_request_method: 'GET', http_route: '/odd/"q"/\\b\nn', http_response_status_code: '200' },
+    value: 42,
+  });
   metrics.httpServerActiveRequests.set({ http_request_method: 'GET' }, 3);
   metrics.samplesReceived.inc({ lab: 'lab-a', sample_type: 'blood' }, 7);
   // A label value that needs escaping in both formats.
@@ -51,6 +56,7 @@ describe('renderInSlices', () => {
     expect(pieces).toBeGreaterThan(LABEL_SETS / 50);
     expect(text).toBe(whole);
     expect(text).toContain('lab="quote \\" and \\\\ back",sample_type="new\\nline"');
+    expect(text).toContain('http_route="/odd/\\"q\\"/\\\\b\\nn",http_response_status_code="200"} 1');
   });
 
   it('renders OpenMetrics with exemplars exactly as the registry does, and leaves the text format alone', async () => {
