@@ -53,6 +53,15 @@ describe('WorkerExportTransport', () => {
     expect(receiver.requests[0]?.headers['x-tenant']).toBe('lab-a');
   });
 
+  it('leaves the caller its bytes, so a retry can send them again', async () => {
+    const t = start();
+    const data = new Uint8Array([0x0a, 0x00]); // one empty ResourceSpans
+    expect((await t.send(data, 2000)).status).toBe('success');
+    expect([...data]).toEqual([0x0a, 0x00]);
+    expect((await t.send(data, 2000)).status).toBe('success');
+    expect(receiver.requests.map((r) => r.status)).toEqual([200, 200]);
+  });
+
   it('answers a 503 as retryable with its Retry-After and the HTTP status as an OTLPExporterError', async () => {
     await receiver.setMode('fail503', { retryAfterSeconds: 7 });
     const response = await start().send(EMPTY_EXPORT, 2000);

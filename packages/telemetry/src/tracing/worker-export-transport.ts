@@ -23,7 +23,8 @@ export function exportWorkerAvailable(script: URL = EXPORT_WORKER_URL): boolean 
  * (`--trace-deopt`: "wrong map" in `_storeHeader`, `write_`, `end`, `Writable.uncork`,
  * `Readable.push`, `parserOnHeadersComplete`, …), and every export kept those call sites
  * polymorphic. In a worker the client code has its own JIT state, and the request's work (and gzip)
- * leaves the event loop that serves requests; the main thread encodes the batch and posts a copy.
+ * leaves the event loop that serves requests; the main thread encodes the batch and moves a copy
+ * over.
  *
  * Semantics are the in-thread transport's: one attempt per `send` (retries stay with
  * `RetryingExportTransport` in the main thread), every answer an `ExportResponse`, `shutdown()`
@@ -89,8 +90,10 @@ export class WorkerExportTransport implements IExporterTransport {
       this.#pending.set(id, resolve);
       // In flight, the worker keeps the process alive as the request's socket would.
       if (this.#pending.size === 1) worker.ref();
-      // A copy, not a transfer: RetryingExportTransport may send the same bytes again.
-      worker.postMessage({ id, data, timeoutMillis });
+      // RetryingExportTransport may send `data` again, so the worker gets a copy of its own,
+      // moved rather than serialized (structured cloning copies it twice, through a growing buffer).
+      const copy = new Uint8Array(data);
+      worker.postMessage({ id, data: copy, timeoutMillis }, [copy.buffer]);
     });
   }
 
