@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBreakerBench } from './breaker/run-breaker.mjs';
 import { runHttpBench } from './http/run-http.mjs';
+import { runStartupBench } from './http/run-startup.mjs';
 import { killAll, ownPids, pinSelf, placement } from './lib/children.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { watchNeighbours } from './lib/neighbours.mjs';
@@ -57,6 +58,7 @@ async function main() {
       log,
     });
   }
+  if (options.only.includes('startup')) results.startup = await runStartupBench(options.startup, log);
   if (options.only.includes('breaker')) results.breaker = await runBreakerBench(options.breaker, log);
   if (options.only.includes('scrape')) results.scrape = await runScrapeBench(options.scrape, log);
   if (options.only.includes('slo-rules')) results.sloRules = await runSloRulesBench(options.sloRules, log);

@@ -6,6 +6,7 @@
 // apart (an instrumented server needs a few seconds to reach its steady state).
 //
 //   node bench/http/compare-builds.mjs --before <dir> [--rounds 3] [--seconds 8] [--warmup 3] [--peer]
+//     [--stdout file|pipe|null]  the servers' stdout (default a file; pipe: drained by another process)
 //     [--cpu-prof <dir>]   also write a CPU profile of both @tracseq/telemetry servers to <dir>
 //                          (the profiler slows them: do not quote the req/s of such a run)
 //
@@ -20,7 +21,16 @@
 // (.tmp/ is git-ignored; remove it afterwards, or the package's test run may pick up a copy.)
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ask, killAll, nextMessage, pinSelf, placement, startChild, stopChild } from '../lib/children.mjs';
+import {
+  ask,
+  killAll,
+  nextMessage,
+  pinSelf,
+  placement,
+  STDOUT_KINDS,
+  startChild,
+  stopChild,
+} from '../lib/children.mjs';
 import { median, round } from '../lib/stats.mjs';
 import { runLoad } from './load.mjs';
 import { startOtlpSink } from './otlp-sink.mjs';
@@ -43,12 +53,13 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
     peer: { type: 'boolean', default: false },
+    stdout: { type: 'string', default: 'file' },
     'cpu-prof': { type: 'string' },
   },
 });
-if (!values.before) {
+if (!values.before || !STDOUT_KINDS.includes(values.stdout)) {
   console.error(
-    'usage: node bench/http/compare-builds.mjs --before <dist dir> [--rounds N] [--seconds N] [--warmup N] [--peer] [--cpu-prof <dir>]',
+    'usage: node bench/http/compare-builds.mjs --before <dist dir> [--rounds N] [--seconds N] [--warmup N] [--peer] [--stdout file|pipe|null] [--cpu-prof <dir>]',
   );
   process.exit(2);
 }
@@ -83,7 +94,11 @@ const profileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
 async function measure(subject, sink) {
   const nodeArgs =
     profileDir && subject.scenario === 'tracseq' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const handle = startChild(SERVER, [subject.scenario, sink.url], { env: subject.env ?? {}, nodeArgs });
+  const handle = startChild(SERVER, [subject.scenario, sink.url], {
+    env: subject.env ?? {},
+    nodeArgs,
+    stdout: values.stdout,
+  });
   try {
     const { port } = await nextMessage(handle, 'ready');
     const url = `http://127.0.0.1:${port}${REQUEST_PATH}`;
@@ -112,7 +127,7 @@ async function measure(subject, sink) {
 
 async function main() {
   pinSelf();
-  log(`${placement()}; ${JSON.stringify(settings)}`);
+  log(`${placement()}; stdout to ${values.stdout}; ${JSON.stringify(settings)}`);
   const sink = await startOtlpSink();
   const windows = new Map(SUBJECTS.map((s) => [s.key, []]));
   try {

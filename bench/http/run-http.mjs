@@ -11,11 +11,35 @@ import { REQUEST_PATH } from './route.mjs';
 
 const SERVER = new URL('./server.mjs', import.meta.url).pathname;
 
+// Every server writes stdout to a file, except `tracseq-pipe`, whose stdout is a pipe drained by
+// another process (what a container runtime gives a service): Node writes to a file and to a pipe
+// through different code, and the request line's write is one of the costs measured here.
 export const HTTP_SCENARIOS = [
-  { id: 'bare', label: 'bare Express 5' },
-  { id: 'tracseq', label: '@tracseq/telemetry (spans 100 %, RED metrics, ECS log line)' },
-  { id: 'peer', label: 'peer stack (OTel auto + express-prom-bundle + pino-http)' },
-  { id: 'otel-auto', label: 'OTel auto-instrumentation alone (http + express)' },
+  { id: 'bare', server: 'bare', stdout: 'file', label: 'bare Express 5' },
+  {
+    id: 'tracseq',
+    server: 'tracseq',
+    stdout: 'file',
+    label: '@tracseq/telemetry (spans 100 %, RED metrics, ECS log line), stdout to a file',
+  },
+  {
+    id: 'tracseq-pipe',
+    server: 'tracseq',
+    stdout: 'pipe',
+    label: '@tracseq/telemetry, the same, stdout to a pipe drained by another process',
+  },
+  {
+    id: 'peer',
+    server: 'peer',
+    stdout: 'file',
+    label: 'peer stack (OTel auto + express-prom-bundle + pino-http)',
+  },
+  {
+    id: 'otel-auto',
+    server: 'otel-auto',
+    stdout: 'file',
+    label: 'OTel auto-instrumentation alone (http + express)',
+  },
 ];
 
 /** DESIGN §9 goals; reported next to the numbers, never asserted. */
@@ -23,13 +47,13 @@ export const HTTP_TARGETS = { ourVsBare: 0.7, ourVsPeer: 2.5 };
 
 async function measureOnce(scenario, sink, settings, profileDir) {
   const nodeArgs =
-    profileDir && scenario.id === 'tracseq' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const handle = startChild(SERVER, [scenario.id, sink.url], { nodeArgs });
+    profileDir && scenario.server === 'tracseq' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const handle = startChild(SERVER, [scenario.server, sink.url], { nodeArgs, stdout: scenario.stdout });
   try {
     const { port } = await nextMessage(handle, 'ready');
     const url = `http://127.0.0.1:${port}${REQUEST_PATH}`;
     const load = { seconds: settings.warmupSeconds, connections: settings.connections };
-    await runLoad(url, load);
+    const warm = await runLoad(url, load);
     // Warm-up spans leave the pipeline before the measured window opens; the measured window's
     // spans are flushed before counting, so spans/request compares like with like.
     await ask(handle, 'flush', 'flush:done');
@@ -40,6 +64,9 @@ async function measureOnce(scenario, sink, settings, profileDir) {
     const stats = await ask(handle, 'stats', 'stats:done');
     await ask(handle, 'flush', 'flush:done');
     const after = sink.counts();
+    const served = warm.requests + result.requests;
+    await stopChild(handle);
+    const stdoutBytes = await handle.stdoutBytes();
     return {
       ...result,
       // Server CPU per request, and how busy its core was: near 100 % means the server, not the
@@ -50,6 +77,8 @@ async function measureOnce(scenario, sink, settings, profileDir) {
       spansDropped: stats.spansDropped ?? null,
       spansExported: after.spans - before.spans,
       exportBytes: after.bytes - before.bytes,
+      // Warm-up included: what the server wrote to stdout for every request it served.
+      stdoutBytesPerRequest: stdoutBytes === null || !served ? null : stdoutBytes / served,
     };
   } finally {
     await stopChild(handle);
@@ -74,6 +103,8 @@ function summarise(scenario, runs) {
     spansPerRequest: round(runs.reduce((sum, r) => sum + r.spansExported, 0) / requests, 3),
     exportBytesPerRequest: round(runs.reduce((sum, r) => sum + r.exportBytes, 0) / requests, 0),
     spansDropped: dropped.length ? dropped.reduce((a, b) => a + b, 0) : null,
+    stdout: scenario.stdout,
+    stdoutBytesPerRequest: round(median(runs.map((r) => r.stdoutBytesPerRequest ?? 0)), 0),
     perRound: runs.map((r) => ({
       rps: round(r.rps, 0),
       p50us: r.p50us,
@@ -116,6 +147,7 @@ export async function runHttpBench(settings, { resultsDir, cpuProf, log }) {
     scenarios,
     ratios: {
       ourVsBare: ratio(rps.tracseq, rps.bare),
+      ourPipeVsBare: ratio(rps['tracseq-pipe'], rps.bare),
       peerVsBare: ratio(rps.peer, rps.bare),
       otelAutoVsBare: ratio(rps['otel-auto'], rps.bare),
       ourVsPeer: ratio(rps.tracseq, rps.peer),
@@ -125,6 +157,7 @@ export async function runHttpBench(settings, { resultsDir, cpuProf, log }) {
     // shows how much of a difference is noise of the machine.
     ratiosPerRound: {
       ourVsBare: perRound('tracseq', 'bare'),
+      ourPipeVsBare: perRound('tracseq-pipe', 'bare'),
       peerVsBare: perRound('peer', 'bare'),
       otelAutoVsBare: perRound('otel-auto', 'bare'),
       ourVsPeer: perRound('tracseq', 'peer'),

@@ -3,7 +3,9 @@
 // into another. On a machine with two or more cores the children run on core 1 and this process
 // (the load generator) on core 0, so they do not compete for one core.
 import { execFileSync, spawn } from 'node:child_process';
-import { availableParallelism, cpus } from 'node:os';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const live = new Set();
 const everStarted = new Set([process.pid]);
@@ -34,26 +36,81 @@ export function placement() {
     : 'not pinned (taskset missing or one core)';
 }
 
+/** Where a child's stdout goes; see {@link startChild}. */
+export const STDOUT_KINDS = ['null', 'file', 'pipe'];
+
 /**
- * Starts `node [nodeArgs] script [args]` with an IPC channel. stdout is discarded (/dev/null):
- * request logs go there, as they would go to a container's log pipe; stderr is kept for errors.
+ * The child's stdout: `null` is /dev/null (Node writes to it like to a file, and the kernel
+ * throws the bytes away); `file` a new file in the temp directory (deleted afterwards); `pipe` a
+ * FIFO drained by another process (`wc -c`, on the load generator's core), what a container
+ * runtime gives a service. For `file` and `pipe` the bytes written are counted.
  */
-export function startChild(script, args = [], { nodeArgs = [], env = {} } = {}) {
+function stdoutTarget(kind) {
+  if (kind === 'null') return { stdio: 'ignore', spawned() {}, bytes: async () => null, cleanup() {} };
+  if (!STDOUT_KINDS.includes(kind)) throw new Error(`stdout: unknown kind "${kind}"`);
+  const dir = mkdtempSync(join(tmpdir(), 'tracseq-bench-'));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  if (kind === 'file') {
+    const path = join(dir, 'stdout.log');
+    const fd = openSync(path, 'w');
+    return { stdio: fd, spawned: () => closeSync(fd), bytes: async () => statSync(path).size, cleanup };
+  }
+  const fifo = join(dir, 'stdout.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const drain = spawn(PIN ? 'taskset' : 'wc', PIN ? ['-c', LOADER_CORE, 'wc', '-c', fifo] : ['-c', fifo], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  live.add(drain);
+  everStarted.add(drain.pid);
+  let counted = '';
+  drain.stdout.on('data', (chunk) => {
+    counted += chunk;
+  });
+  const drained = new Promise((resolve) => drain.once('exit', resolve)).then(() => {
+    live.delete(drain);
+    return Number.parseInt(counted, 10);
+  });
+  // Read-write, so the open does not wait for the reader; the child keeps the only writer once
+  // this process closes its copy, and the reader sees the end of the file when the child exits.
+  const fd = openSync(fifo, 'r+');
+  return { stdio: fd, spawned: () => closeSync(fd), bytes: () => drained, cleanup };
+}
+
+/**
+ * Starts `node [nodeArgs] script [args]` with an IPC channel. stdout goes to /dev/null unless
+ * `stdout` says `file` or `pipe` (see {@link stdoutTarget}); stderr is kept for errors.
+ * `stdoutBytes()` resolves after the child exited: the bytes it wrote to a file or pipe.
+ */
+export function startChild(script, args = [], { nodeArgs = [], env = {}, stdout = 'null' } = {}) {
   const command = PIN ? 'taskset' : process.execPath;
   const argv = [...nodeArgs, script, ...args];
-  const child = spawn(command, PIN ? ['-c', SERVER_CORE, process.execPath, ...argv] : argv, {
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...cleanEnv(), ...env },
-  });
+  const target = stdoutTarget(stdout);
+  /** @type {import('node:child_process').ChildProcess} */
+  let child;
+  try {
+    child = spawn(command, PIN ? ['-c', SERVER_CORE, process.execPath, ...argv] : argv, {
+      stdio: ['ignore', /** @type {'ignore' | number} */ (target.stdio), 'pipe', 'ipc'],
+      env: { ...cleanEnv(), ...env },
+    });
+  } finally {
+    target.spawned();
+  }
   let stderr = '';
-  child.stderr.on('data', (chunk) => {
+  child.stderr?.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
   });
   live.add(child);
   everStarted.add(child.pid);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  exited.then(() => live.delete(child));
-  return { child, exited, stderr: () => stderr };
+  const stdoutBytes = exited.then(async () => {
+    live.delete(child);
+    try {
+      return await target.bytes();
+    } finally {
+      target.cleanup();
+    }
+  });
+  return { child, exited, stderr: () => stderr, stdoutBytes: () => stdoutBytes };
 }
 
 /** Waits for the next IPC message of `type` (rejects when the child exits first or after `ms`). */

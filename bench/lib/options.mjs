@@ -16,18 +16,19 @@ const SLO_RULES = {
   probeRepeats: 7,
 };
 
-const PARTS = ['http', 'breaker', 'scrape', 'slo-rules'];
+const PARTS = ['http', 'startup', 'breaker', 'scrape', 'slo-rules'];
 
 const QUICK = {
   mode: 'quick',
   http: { rounds: 1, warmupSeconds: 1, durationSeconds: 3, connections: 10 },
+  startup: { rounds: 2, seconds: 5, connections: 10 },
   breaker: {
     calls: 20_000,
     rounds: 5,
     breakers: 10_000,
     storm: { batches: 5, concurrency: 1_000, timeoutMs: 50 },
   },
-  scrape: { runs: 30 },
+  scrape: { renders: 2, loadSeconds: 4, connections: 10 },
   sloRules: { ...SLO_RULES, warmupSeconds: 15, durationSeconds: 40 },
 };
 
@@ -36,6 +37,8 @@ const FULL = {
   // Five interleaved rounds per scenario: a slow round in one scenario is not mistaken for
   // overhead, and drift over the run (a shared VM's neighbours) hits every scenario alike.
   http: { rounds: 5, warmupSeconds: 3, durationSeconds: 10, connections: 10 },
+  // A fresh process per round, loaded from the moment it listens.
+  startup: { rounds: 5, seconds: 5, connections: 10 },
   breaker: {
     calls: 200_000,
     rounds: 9,
@@ -43,7 +46,7 @@ const FULL = {
     // Past 10 s of storm (the rolling window), a window-bound cost stops growing: 20 batches.
     storm: { batches: 20, concurrency: 1_000, timeoutMs: 50 },
   },
-  scrape: { runs: 100 },
+  scrape: { renders: 5, loadSeconds: 10, connections: 10 },
   sloRules: { ...SLO_RULES, warmupSeconds: 30, durationSeconds: 180 },
 };
 
@@ -68,7 +71,7 @@ export function readOptions(argv) {
   return { ...base, only, cpuProf: values['cpu-prof'], help: values.help };
 }
 
-export const USAGE = `usage: node bench/run.mjs [--quick] [--only http,breaker,scrape,slo-rules] [--cpu-prof]
+export const USAGE = `usage: node bench/run.mjs [--quick] [--only http,startup,breaker,scrape,slo-rules] [--cpu-prof]
   --quick     short runs (CI smoke test; numbers are indicative only)
   --only      run some parts only
   --cpu-prof  write a CPU profile of the @tracseq/telemetry server child to bench/results/profiles

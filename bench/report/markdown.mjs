@@ -39,6 +39,7 @@ function httpSection(http) {
         'p99 µs',
         'RSS MiB',
         'spans / req',
+        'stdout bytes / req',
         'failed',
       ],
       http.scenarios.map((x) => [
@@ -52,6 +53,7 @@ function httpSection(http) {
         int(x.p99us),
         fmt(x.rssMiB),
         fmt(x.spansPerRequest),
+        fmt(x.stdoutBytesPerRequest),
         int(x.failed),
       ]),
     ),
@@ -65,18 +67,27 @@ function httpSection(http) {
         'DESIGN §9 target (not asserted)',
       ],
       [
-        ['ours / bare', 'ourVsBare', 'tracseq', 'bare', `≥ ${http.targets.ourVsBare}×`],
+        ['ours / bare (stdout to a file)', 'ourVsBare', 'tracseq', 'bare', `≥ ${http.targets.ourVsBare}×`],
+        [
+          'ours / bare (stdout to a drained pipe)',
+          'ourPipeVsBare',
+          'tracseq-pipe',
+          'bare',
+          `≥ ${http.targets.ourVsBare}×`,
+        ],
         ['peer / bare', 'peerVsBare', 'peer', 'bare', '—'],
         ['OTel auto / bare', 'otelAutoVsBare', 'otel-auto', 'bare', '—'],
         ['ours / peer', 'ourVsPeer', 'tracseq', 'peer', `≥ ${http.targets.ourVsPeer}×`],
         ['ours / OTel auto', 'ourVsOtelAuto', 'tracseq', 'otel-auto', '—'],
-      ].map(([name, key, a, b, target]) => [
-        name,
-        fmt(http.ratios[key], '×'),
-        spread(http.ratiosPerRound?.[key]),
-        fmt(cpuRatio(http, a, b), '×'),
-        target,
-      ]),
+      ]
+        .filter(([, key]) => http.ratios[key] !== undefined)
+        .map(([name, key, a, b, target]) => [
+          name,
+          fmt(http.ratios[key], '×'),
+          spread(http.ratiosPerRound?.[key]),
+          fmt(cpuRatio(http, a, b), '×'),
+          target,
+        ]),
     ),
     '',
     'The CPU column is the same ratio from server CPU time per request (bare CPU / scenario CPU). It ' +
@@ -107,6 +118,48 @@ export function stormTable(storm) {
       `(target < ${storm.target}×, not asserted; a batch times out on one timer, so one stall delays all its calls); ` +
       `calls that ended otherwise: ${storm.notTimedOut}.`,
   ];
+}
+
+function startupSection(x) {
+  const s = x.settings;
+  return [
+    '## The first seconds after start (`GET /api/samples/:id`)',
+    '',
+    `${s.rounds} round(s) per subject, interleaved; each: a fresh server process (stdout to a file), loaded with ` +
+      `${s.connections} connections from the moment it listens, for ${s.seconds} s. Medians over rounds.`,
+    '',
+    table(
+      [
+        'subject',
+        'spawn → listening ms',
+        'req/s, first 2 s',
+        'req/s, first 5 s',
+        'req/s in second 1, 2, 3, …',
+        'failed',
+      ],
+      x.subjects.map((y) => [
+        y.label,
+        int(y.readyMs),
+        int(y.first2s),
+        int(y.first5s),
+        y.perSecond.map(int).join(' · '),
+        int(y.failed),
+      ]),
+    ),
+    '',
+    table(
+      ['ratio', 'req/s (medians)', 'per round (min–max)', 'DESIGN §9 target (not asserted)'],
+      [
+        [
+          'ours / bare, first 2 s',
+          fmt(x.ratios.first2s, '×'),
+          spread(x.ratiosPerRound.first2s),
+          `≥ ${x.target}×`,
+        ],
+        ['ours / bare, first 5 s', fmt(x.ratios.first5s, '×'), spread(x.ratiosPerRound.first5s), '—'],
+      ],
+    ),
+  ].join('\n');
 }
 
 function breakerSection(b) {
@@ -190,31 +243,47 @@ function breakerSection(b) {
 }
 
 function scrapeSection(s) {
+  const rows = s.cases.flatMap((c) =>
+    c.formats.map((f) => [
+      c.label,
+      f.format,
+      fmt(Math.round(f.bytes / 1024)),
+      fmt(f.wholeRenderMs),
+      `${f.scrapes} × ${fmt(f.scrapeMs)}`,
+      fmt(f.loadAlone.delay.maxMs),
+      `**${fmt(f.loadScraping.delay.maxMs)}**`,
+      fmt(f.loadScraping.delay.p99Ms),
+      `${int(f.loadAlone.rps)} → ${int(f.loadScraping.rps)}`,
+      int(f.failed),
+    ]),
+  );
   return [
-    '## Scrape cost (`registry.metrics()`)',
+    '## Scrape cost (`/metrics` while the service is under load)',
     '',
-    `Median of ${s.runs} renders after 5 warm-up renders; HTTP histogram series with exemplars, plus the default process metrics.`,
+    `A @tracseq/telemetry server whose HTTP histogram holds N label sets with exemplars; autocannon (${s.settings.connections} ` +
+      `connections) loads its API route for ${s.settings.loadSeconds} s alone, then ${s.settings.loadSeconds} s while curl scrapes ` +
+      '`/metrics` back to back (100 ms apart). The server measures its event-loop delay (`monitorEventLoopDelay`, 1 ms ' +
+      'resolution): the maximum is the longest time the loop could not run, i.e. the longest block. "One-piece render" ' +
+      `is \`registry.metrics()\` rendering everything at once (median of ${s.settings.renders}, no load): how long every ` +
+      'scrape blocked the event loop before rendering was sliced.',
     '',
     table(
       [
-        'label sets',
-        'shape',
-        'Prometheus text ms',
+        'HTTP histogram label sets',
+        'format',
         'size KiB',
-        'OpenMetrics ms',
-        'size KiB',
-        'plain prom-client text ms',
+        'one-piece render ms',
+        'scrapes × ms each (sliced, under load)',
+        'longest event-loop delay ms, load alone',
+        'longest event-loop delay ms, load + scrapes',
+        'p99 delay ms, load + scrapes',
+        'req/s: alone → scraping',
+        'failed',
       ],
-      s.results.map((x) => [
-        int(x.labelSets),
-        x.shape,
-        fmt(x.prometheusText.medianMs),
-        fmt(Math.round(x.prometheusText.bytes / 1024)),
-        fmt(x.openMetrics.medianMs),
-        fmt(Math.round(x.openMetrics.bytes / 1024)),
-        fmt(x.plainPromClientText.medianMs),
-      ]),
+      rows,
     ),
+    '',
+    `Target (DESIGN §9, not asserted): no event-loop block over ${s.targetMs} ms during a scrape at 10,000 label sets.`,
   ].join('\n');
 }
 
@@ -415,6 +484,7 @@ export function renderMarkdown(results) {
   if (results.mode === 'quick')
     parts.push('> Quick mode: short runs for CI; the numbers are indicative only.');
   if (results.http) parts.push(httpSection(results.http));
+  if (results.startup) parts.push(startupSection(results.startup));
   if (results.breaker) parts.push(breakerSection(results.breaker));
   if (results.scrape) parts.push(scrapeSection(results.scrape));
   if (results.sloRules) parts.push(sloRulesSection(results.sloRules));

@@ -10,7 +10,6 @@ import {
   SpanKind,
   SpanStatusCode,
   TraceFlags,
-  trace,
 } from '@opentelemetry/api';
 import { OTHER_LABEL_VALUE, UNMATCHED_ROUTE } from '@tracseq/contract';
 import {
@@ -30,9 +29,10 @@ import {
 import { type ExpressRuntime, HEALTH_PREFIX, METRICS_PATH } from './express-runtime.js';
 import type { HttpSeries } from './http-series.js';
 import { normalizeMethod } from './normalize-method.js';
+import { requestContext } from './request-context.js';
 import { errorType } from './request-error.js';
 import { requestPath } from './request-path.js';
-import { REQUEST_STATE_KEY, type RequestState } from './request-state.js';
+import type { RequestState } from './request-state.js';
 import { type RoutedRequest, routeTemplate } from './route-template.js';
 
 const SERVER_SPAN = Object.freeze({ kind: SpanKind.SERVER });
@@ -103,10 +103,11 @@ export function createRequestMiddleware(
     setOwnAttribute(span, 'http.request.method', method);
     setOwnAttribute(span, 'url.path', path);
     const state: RequestState = { done: false, excluded: undefined, error: undefined };
-    const ctx = trace.setSpan(parent, span).setValue(REQUEST_STATE_KEY, state);
+    const ctx = requestContext(parent, span, state);
     // 'close' is emitted once per response, after 'finish' when the response completed (Node >= 22),
-    // or alone when the connection went away first (recorded as 499).
-    res.once('close', () => {
+    // or alone when the connection went away first (recorded as 499). `on`, not `once`: `state.done`
+    // already ignores a second call, and `once` wraps every listener in two more objects.
+    res.on('close', () => {
       if (state.done) return;
       state.done = true;
       const { excluded, error } = state;

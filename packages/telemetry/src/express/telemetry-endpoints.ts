@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry, RegistryContentType } from 'prom-client';
+import { renderInSlices } from '../metrics/render-in-slices.js';
 import { type ExpressRuntime, HEALTH_PREFIX, METRICS_PATH } from './express-runtime.js';
 
 /** Registers a GET handler on the app (Express's `app.get`, its overloads erased). */
@@ -14,9 +16,52 @@ function json(res: ServerResponse, status: number, body: unknown): void {
     .end(text);
 }
 
+/** Resolves when `res` can take more (`drain`) or is gone (`close`). */
+function writable(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Streams the registry's text as {@link renderInSlices} hands it out, waiting for the socket when
+ * the scraper reads slower than we render. A failure before the first piece answers 500; after
+ * it, the response is cut (the scraper sees an incomplete scrape, not a wrong one).
+ */
+async function streamMetrics(
+  res: ServerResponse,
+  registry: Registry<RegistryContentType>,
+  rt: ExpressRuntime,
+): Promise<void> {
+  const pieces = renderInSlices(registry);
+  let started = false;
+  try {
+    for await (const piece of pieces) {
+      if (!started) {
+        started = true;
+        res.writeHead(200, { 'content-type': registry.contentType });
+      }
+      if (res.destroyed) return; // the scraper went away; `return` ends the generator too
+      if (!res.write(piece)) await writable(res);
+    }
+    res.end();
+  } catch (error) {
+    rt.logger.error({ err: error }, 'collecting metrics for /metrics failed');
+    if (started) res.destroy();
+    else res.writeHead(500).end();
+  }
+}
+
 /**
  * `/metrics` (Prometheus text, or OpenMetrics with exemplars when the scraper asks for it;
- * bearer token when configured) and `/health/live`, `/health/ready`.
+ * bearer token when configured; rendered in slices between which the service's requests run) and
+ * `/health/live`, `/health/ready`.
  */
 export function addTelemetryEndpoints(get: RegisterGet, rt: ExpressRuntime): void {
   get(METRICS_PATH, (req, res) => {
@@ -26,13 +71,7 @@ export function addTelemetryEndpoints(get: RegisterGet, rt: ExpressRuntime): voi
     }
     const open = (req.headers.accept ?? '').includes('application/openmetrics-text');
     const registry = open ? rt.registries.openMetricsRegistry : rt.registries.registry;
-    registry
-      .metrics()
-      .then((body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body))
-      .catch((error: unknown) => {
-        rt.logger.error({ err: error }, 'collecting metrics for /metrics failed');
-        res.writeHead(500).end();
-      });
+    void streamMetrics(res, registry, rt);
   });
   get(`${HEALTH_PREFIX}live`, (_req, res) => json(res, 200, { status: 'ok', checks: {} }));
   get(`${HEALTH_PREFIX}ready`, (_req, res) => {

@@ -11,6 +11,7 @@ import {
   type LogRecordsCounter,
   resolveElasticsearchSettings,
 } from './logger-options.js';
+import { type LineSink, processStdoutLines, streamLines } from './process-stdout-lines.js';
 import { REDACTED, redactSensitiveHeaders } from './redact-headers.js';
 import { createRequestLineWriter, type RequestLineWriter } from './request-line.js';
 
@@ -74,7 +75,12 @@ function deadline(value: number | undefined): number {
  * `service.name`, `ecs.version`, plus `trace.id`/`span.id` inside an active OpenTelemetry span
  * and `tracseq.tenant_id`), with sensitive headers and `redactPaths` redacted.
  *
- * Every line goes to `stdout` first, synchronously, whatever happens to Elasticsearch. With
+ * Every line goes to stdout first, whatever happens to Elasticsearch. The process's stdout gets
+ * the lines of one event-loop turn in one write at the end of the turn, and at once on every exit
+ * that runs JavaScript (`process.exit()`, the end of the program, an uncaught exception or
+ * unhandled rejection, the shutdown on SIGTERM/SIGINT) and after a `fatal` line; only a death
+ * without `exit` (SIGKILL, OOM) can lose the current turn's lines (see `processStdoutLines`). A
+ * `stdout` stream given in the options gets each line as its own write, at once. With
  * `elasticsearch` set, the same line is then handed to a byte-capped shipper that never throws
  * into the log call, never holds more than `bufferBytes` of lines, counts each line exactly once
  * as shipped, dropped or failed (also on `logRecords`), and resumes when the cluster returns.
@@ -88,7 +94,7 @@ export function createLogger(options: LoggerOptions): TelemetryLogger {
     );
   }
   const level = parseLogLevel(options.level ?? 'info');
-  const stdout = options.stdout ?? process.stdout;
+  const stdout: LineSink = options.stdout === undefined ? processStdoutLines() : streamLines(options.stdout);
   const redactPaths = options.redactPaths ?? [];
   const counter = options.logRecords;
   const shipper =
@@ -99,16 +105,20 @@ export function createLogger(options: LoggerOptions): TelemetryLogger {
           onOutcome: counter === undefined ? undefined : outcomeRecorder(counter),
         });
 
-  const destination: DestinationStream =
-    shipper === undefined
-      ? stdout
-      : {
-          write(line: string) {
-            // stdout first: it is the record of last resort and must not depend on ES.
-            stdout.write(line);
-            shipper.enqueue(line);
-          },
-        };
+  const destination: DestinationStream & { flush(done?: () => void): void; flushSync(): void } = {
+    write(line: string) {
+      // stdout first: it is the record of last resort and must not depend on ES.
+      stdout.write(line);
+      shipper?.enqueue(line);
+    },
+    // `logger.flush(cb)` reaches flush; pino calls flushSync right after every `fatal` line,
+    // which usually comes just before the process dies, maybe without `exit`.
+    flush(done) {
+      stdout.flush();
+      done?.();
+    },
+    flushSync: () => stdout.flush(),
+  };
 
   let logger: Logger;
   try {

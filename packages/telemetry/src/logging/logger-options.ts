@@ -63,7 +63,11 @@ export interface LoggerOptions {
    * pino evaluates paths starting with `*` on every field of every line.
    */
   readonly redactPaths?: readonly string[];
-  /** Where every line is written, synchronously and before anything else. Default `process.stdout`. */
+  /**
+   * Where every line is written, each as its own `write`, before anything else. Default: the
+   * process's stdout (file descriptor 1), one write per event-loop turn, flushed on exit (see
+   * `createLogger`).
+   */
   readonly stdout?: NodeJS.WritableStream;
   /** Current tenant, called for every line and written as `tracseq.tenant_id` when defined. */
   readonly tenant?: () => string | undefined;

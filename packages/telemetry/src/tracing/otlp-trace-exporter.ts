@@ -16,6 +16,7 @@ import { OtlpHttpTransport } from './otlp-http-transport.js';
 import { encodeTraceRequest } from './otlp-protobuf.js';
 import { RetryingExportTransport } from './retrying-export-transport.js';
 import type { OtlpProtocol } from './tracing-options.js';
+import { exportWorkerAvailable, WorkerExportTransport } from './worker-export-transport.js';
 
 /** Options of {@link createOtlpTraceExporter}. */
 export interface OtlpTraceExporterOptions {
@@ -25,6 +26,11 @@ export interface OtlpTraceExporterOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Budget for one export including the exporter's own retries. */
   readonly timeoutMs: number;
+  /**
+   * Where the HTTP requests run: `worker` (default when the compiled worker exists), a worker
+   * thread (see `WorkerExportTransport`), or `main`, this thread.
+   */
+  readonly requests?: 'worker' | 'main';
 }
 
 /** A span exporter that can stop retrying, so a shutdown need not sit out the retry backoff. */
@@ -50,8 +56,9 @@ const COMPONENT_TYPE = 'otlp_http_span_exporter';
 /**
  * OTLP/HTTP trace exporter (protobuf or JSON) on the SDK's export delegate (bounded concurrency,
  * partial-success handling) with our own transport underneath: {@link OtlpHttpTransport} for the
- * request and {@link RetryingExportTransport} for the OTLP retry policy, which can give up at
- * shutdown. Two more differences from `@opentelemetry/exporter-trace-otlp-*`:
+ * request, in a worker thread ({@link WorkerExportTransport}), and {@link RetryingExportTransport}
+ * for the OTLP retry policy, which can give up at shutdown. Two more differences from
+ * `@opentelemetry/exporter-trace-otlp-*`:
  *
  * - protobuf batches are encoded by {@link encodeTraceRequest}, the same bytes as the SDK's
  *   serializer in one pass;
@@ -70,6 +77,7 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
 
   constructor(options: OtlpTraceExporterOptions) {
     const json = options.protocol === 'http/json';
+    const contentType = json ? 'application/json' : 'application/x-protobuf';
     // The URL is passed explicitly so the SDK's own OTEL_EXPORTER_OTLP_* lookup cannot override
     // the resolved one; the other OTEL_EXPORTER_OTLP_* settings (headers, compression) still apply.
     const settings = convertLegacyHttpOptions(
@@ -81,9 +89,20 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
       },
       'TRACES',
       'v1/traces',
-      { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
+      { 'Content-Type': contentType },
     );
-    this.#transport = new RetryingExportTransport(new OtlpHttpTransport(settings));
+    // The worker builds the same settings from the same inputs (functions do not cross threads).
+    const inWorker = (options.requests ?? 'worker') === 'worker' && exportWorkerAvailable();
+    this.#transport = new RetryingExportTransport(
+      inWorker
+        ? new WorkerExportTransport({
+            url: options.url,
+            headers: { ...options.headers },
+            timeoutMs: options.timeoutMs,
+            contentType,
+          })
+        : new OtlpHttpTransport(settings),
+    );
     this.#delegate = createOtlpNetworkExportDelegate(
       settings,
       json ? JsonTraceSerializer : PROTOBUF_SERIALIZER,

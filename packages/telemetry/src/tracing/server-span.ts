@@ -52,7 +52,14 @@ const LIMITS: Required<SpanLimits> = {
 };
 
 const EXCEPTION_EVENT = 'exception';
-const NO_LINKS: Link[] = [];
+/** The sampler's links argument (no links are passed at start). */
+const NO_START_LINKS: Link[] = [];
+/** Shared by every span until it gets a link, an event, a status or its end. */
+const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
+const NO_EVENTS: TimedEvent[] = Object.freeze([]) as unknown as TimedEvent[];
+const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+const NOT_ENDED: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
+const NO_DURATION: HrTime = Object.freeze([-1, -1]) as unknown as HrTime;
 
 /** What a {@link ServerSpanFactory} shares with the SDK TracerProvider it works next to. */
 export interface ServerSpanDependencies {
@@ -82,11 +89,13 @@ export class ServerSpan implements Span, ReadableSpan {
   readonly kind: SpanKind;
   readonly parentSpanContext: SpanContext | undefined;
   readonly startTime: HrTime;
-  endTime: HrTime = [0, 0];
-  status: SpanStatus = { code: SpanStatusCode.UNSET };
+  // Until they change, a span shares these constants instead of allocating its own: every span
+  // lives until its batch is exported, long enough to be copied out of the young generation.
+  endTime: HrTime = NOT_ENDED;
+  status: SpanStatus = UNSET_STATUS;
   readonly attributes: Attributes;
-  readonly links: Link[] = [];
-  readonly events: TimedEvent[] = [];
+  links: Link[] = NO_LINKS;
+  events: TimedEvent[] = NO_EVENTS;
   readonly resource: Resource;
   readonly instrumentationScope: InstrumentationScope;
 
@@ -99,7 +108,7 @@ export class ServerSpan implements Span, ReadableSpan {
   private droppedAttributes = 0;
   private droppedEvents = 0;
   private droppedLinks = 0;
-  private durationTime: HrTime = [-1, -1];
+  private durationTime: HrTime = NO_DURATION;
   private done = false;
 
   constructor(
@@ -183,6 +192,7 @@ export class ServerSpan implements Span, ReadableSpan {
       this.droppedEvents++;
       return this;
     }
+    if (this.events === NO_EVENTS) this.events = [];
     if (this.events.length >= LIMITS.eventCountLimit) {
       if (this.droppedEvents === 0) diag.debug('Dropping extra events.');
       this.events.shift();
@@ -207,6 +217,7 @@ export class ServerSpan implements Span, ReadableSpan {
 
   addLink(link: Link): this {
     if (this.isEnded()) return this;
+    if (this.links === NO_LINKS) this.links = [];
     if (this.links.length >= LIMITS.linkCountLimit) {
       if (this.droppedLinks === 0) diag.debug('Dropping extra links.');
       this.links.shift();
@@ -362,7 +373,14 @@ export class ServerSpanFactory {
     const spanId = deps.idGenerator.generateSpanId();
     const traceId = validParent ? parentContext.traceId : deps.idGenerator.generateTraceId();
     let attributes: Attributes = {};
-    const result = deps.sampler.shouldSample(parent, traceId, name, SpanKind.SERVER, attributes, NO_LINKS);
+    const result = deps.sampler.shouldSample(
+      parent,
+      traceId,
+      name,
+      SpanKind.SERVER,
+      attributes,
+      NO_START_LINKS,
+    );
     const spanContext: SpanContext = {
       traceId,
       spanId,

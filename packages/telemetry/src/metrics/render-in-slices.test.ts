@@ -1,0 +1,99 @@
+import { promtoolCheckMetrics } from '@tracseq/testkit';
+import type { Registry, RegistryContentType } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { createMetricsRegistry, type MetricsRegistry } from './create-metrics-registry.js';
+import { renderInSlices, type SliceOptions } from './render-in-slices.js';
+
+const LABEL_SETS = 3000;
+
+/** A registry holding `LABEL_SETS` HTTP histogram label sets with exemplars, and a few other series. */
+function busyRegistry(defaultMetrics: boolean): MetricsRegistry {
+  const registries = createMetricsRegistry({ serviceName: 'sample-service', defaultMetrics });
+  const { metrics } = registries;
+  for (let i = 0; i < LABEL_SETS; i++) {
+    const id = (i + 1).toString(16);
+    metrics.httpServerRequestDuration.observe({
+      labels: {
+        http_request_method: i % 2 === 0 ? 'GET' : 'POST',
+        http_route: `/api/r${Math.floor(i / 5)}/:id`,
+        http_response_status_code: ['200', '201', '400', '404', '500'][i % 5] as string,
+      },
+      value: 0.001 * (1 + (i % 300)),
+      exemplarLabels: { trace_id: id.padStart(32, '0'), span_id: id.padStart(16, '0') },
+    });
+  }
+  // A histogram series whose labels need escaping, without exemplar, past the last bucket.
+  metrics.httpServerRequestDuration.observe({
+    labels: { http_request_method: 'GET', http_route: '/odd/"q"/\\b\nn', http_response_status_code: '200' },
+    value: 42,
+  });
+  metrics.httpServerActiveRequests.set({ http_request_method: 'GET' }, 3);
+  metrics.samplesReceived.inc({ lab: 'lab-a', sample_type: 'blood' }, 7);
+  // A label value that needs escaping in both formats.
+  metrics.samplesReceived.inc({ lab: 'quote " and \\ back', sample_type: 'new\nline' });
+  metrics.seriesDropped.inc({ metric: 'http_server_request_duration_seconds' }, 2);
+  return registries;
+}
+
+async function sliced(
+  registry: Registry<RegistryContentType>,
+  options?: SliceOptions,
+): Promise<{ text: string; pieces: number }> {
+  let text = '';
+  let pieces = 0;
+  for await (const piece of renderInSlices(registry, options)) {
+    text += piece;
+    pieces++;
+  }
+  return { text, pieces };
+}
+
+describe('renderInSlices', () => {
+  it('renders the Prometheus text exactly as the registry does in one piece, in many pieces', async () => {
+    const { registry } = busyRegistry(false);
+    const whole = await registry.metrics();
+    const { text, pieces } = await sliced(registry, { sliceMs: 0, labelSetsPerStep: 50 });
+    expect(pieces).toBeGreaterThan(LABEL_SETS / 50);
+    expect(text).toBe(whole);
+    expect(text).toContain('lab="quote \\" and \\\\ back",sample_type="new\\nline"');
+    expect(text).toContain('http_route="/odd/\\"q\\"/\\\\b\\nn",http_response_status_code="200"} 1');
+  });
+
+  it('renders OpenMetrics with exemplars exactly as the registry does, and leaves the text format alone', async () => {
+    const { registry, openMetricsRegistry } = busyRegistry(false);
+    const whole = await openMetricsRegistry.metrics();
+    const { text, pieces } = await sliced(openMetricsRegistry, { sliceMs: 0, labelSetsPerStep: 50 });
+    expect(pieces).toBeGreaterThan(LABEL_SETS / 50);
+    expect(text).toBe(whole);
+    expect(text).toMatch(/ # \{trace_id="0{29}bb8",span_id="0{13}bb8"\} /);
+    expect(text.endsWith('\n# EOF\n')).toBe(true);
+    expect(text).toContain('# TYPE tracseq_samples_received counter');
+    // Counters shared with the text registry keep their names there.
+    expect(await registry.metrics()).toContain('# TYPE tracseq_samples_received_total counter');
+  });
+
+  it('gives the event loop turns while it renders', async () => {
+    const { registry } = busyRegistry(false);
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    let turnsSeenBeforeEnd = 0;
+    for await (const _piece of renderInSlices(registry, { sliceMs: 0, labelSetsPerStep: 100 })) {
+      turnsSeenBeforeEnd = turns;
+    }
+    clearInterval(ticker);
+    // A timer that was due the whole time ran in between the pieces, not only after the last.
+    expect(turnsSeenBeforeEnd).toBeGreaterThan(1);
+  });
+
+  it('with the default process metrics, both formats pass promtool check metrics', async () => {
+    const { registry, openMetricsRegistry } = busyRegistry(true);
+    const { text } = await sliced(registry);
+    expect(text).toContain('process_cpu_seconds_total');
+    const check = await promtoolCheckMetrics(text);
+    expect(check.stdout + check.stderr).toBe('');
+    expect(check.ok).toBe(true);
+    const open = await sliced(openMetricsRegistry);
+    expect(open.text).toContain('# TYPE nodejs_heap_size_total_bytes gauge');
+    expect(open.text.endsWith('\n# EOF\n')).toBe(true);
+  });
+});

@@ -1,0 +1,139 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import { type HistogramRecord, HistogramSampleWriter } from './histogram-samples.js';
+
+/** Options of {@link renderInSlices}. */
+export interface SliceOptions {
+  /**
+   * Rendering time after which the text so far is handed out and the event loop gets a turn
+   * (default 4 ms). One step always completes, so a slice can run a little longer.
+   */
+  readonly sliceMs?: number;
+  /** Label sets rendered in one step (default 64): a label set is always rendered whole. */
+  readonly labelSetsPerStep?: number;
+}
+
+/** Default {@link SliceOptions.sliceMs}. */
+export const DEFAULT_SLICE_MS = 4;
+/** Default {@link SliceOptions.labelSetsPerStep}. */
+export const DEFAULT_LABEL_SETS_PER_STEP = 64;
+
+/** prom-client's formatter of one metric; it exists at runtime but is missing from the typings. */
+type RenderMetric = (metric: unknown) => Promise<string>;
+
+/** What a registry holds, as far as rendering goes (prom-client's metric objects). */
+interface RegisteredMetric {
+  readonly name: string;
+  readonly type: string;
+  get(): Promise<object>;
+  /** Label hash → series record, in Counter, Gauge and Histogram. */
+  readonly hashMap?: Record<string, unknown>;
+  readonly collect?: () => unknown;
+}
+
+/** Whether prom-client renders `metric` from `hashMap` alone (after `collect`). */
+function sliceable(metric: RegisteredMetric): boolean {
+  return (
+    (metric instanceof Histogram || metric instanceof Counter || metric instanceof Gauge) &&
+    typeof metric.hashMap === 'object' &&
+    metric.hashMap !== null
+  );
+}
+
+/**
+ * `metric` seen through a window: prom-client's own `get`/`getForPromString` of the metric,
+ * over `records` only (its `Object.values(hashMap)` of an array is the array), without running
+ * `collect` again, under `name` (OpenMetrics renders counters from the name without `_total`
+ * and adds it to each sample, and must not rename the shared metric itself).
+ */
+function windowOf(metric: RegisteredMetric, records: unknown[], name: string): unknown {
+  return Object.create(metric, {
+    hashMap: { value: records },
+    collect: { value: undefined },
+    name: { value: name },
+  });
+}
+
+/**
+ * Renders `registry` exactly as its `metrics()` does (Prometheus text or OpenMetrics, as the
+ * registry's content type says), but in slices: the text is handed out piece by piece, and after
+ * about `sliceMs` of work the event loop gets a turn before the next piece is rendered. A
+ * registry with 10,000 label sets of a histogram takes hundreds of milliseconds to render; in one
+ * piece that would be one stall of the service per scrape.
+ *
+ * The text is prom-client's: each metric's samples come from prom-client's formatter, applied to
+ * windows of its label sets, except a histogram's, which {@link HistogramSampleWriter} writes
+ * the same way with a fraction of the garbage (the tests compare both with prom-client's
+ * output). Label sets are rendered whole, each read in one go: a histogram's buckets, sum and
+ * count always agree. Series updated while a scrape is in progress appear with the values
+ * they had when their window was rendered; label sets created meanwhile appear in the next scrape.
+ */
+export async function* renderInSlices(
+  registry: Registry<RegistryContentType>,
+  options: SliceOptions = {},
+): AsyncGenerator<string, void, undefined> {
+  const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+  const step = Math.max(1, options.labelSetsPerStep ?? DEFAULT_LABEL_SETS_PER_STEP);
+  const render = (registry as unknown as { getMetricsAsString: RenderMetric }).getMetricsAsString.bind(
+    registry,
+  );
+  const openMetrics = (registry.contentType as string) === Registry.OPENMETRICS_CONTENT_TYPE;
+  // What prom-client's getMetricsAsString merges into every sample's labels.
+  const own = (registry as unknown as { _defaultLabels?: Record<string, unknown> })._defaultLabels ?? {};
+  const defaultLabels = Object.keys(own).length > 0 ? own : null;
+  // The separators of prom-client's metrics(): a blank line between metrics in the text format.
+  const between = openMetrics ? '\n' : '\n\n';
+  let text = '';
+  let started = performance.now();
+  const pause = async function* () {
+    if (performance.now() - started < sliceMs) return;
+    if (text !== '') yield text;
+    text = '';
+    await nextTurn();
+    started = performance.now();
+  };
+
+  let first = true;
+  for (const metric of registry.getMetricsAsArray() as unknown as RegisteredMetric[]) {
+    if (!first) text += between;
+    first = false;
+    const name = openMetrics && metric.type === 'counter' ? metric.name.replace(/_total$/, '') : metric.name;
+    if (!sliceable(metric)) {
+      if (name === metric.name) text += await render(metric);
+      else {
+        const item = await metric.get();
+        text += await render({ get: async () => ({ ...item, name }) });
+      }
+      yield* pause();
+      continue;
+    }
+    const collected = metric.collect?.();
+    if (collected instanceof Promise) await collected;
+    const records = Object.values(metric.hashMap ?? {});
+    const bounds = (metric as { upperBounds?: unknown }).upperBounds;
+    if (metric instanceof Histogram && Array.isArray(bounds)) {
+      // `# HELP` and `# TYPE` from prom-client, the samples from our writer of its format.
+      text += await render(windowOf(metric, [], name));
+      const writer = new HistogramSampleWriter(metric.name, bounds, defaultLabels, openMetrics);
+      for (let i = 0; i < records.length; i += step) {
+        const end = Math.min(records.length, i + step);
+        for (let k = i; k < end; k++) text += writer.write(records[k] as HistogramRecord);
+        yield* pause();
+      }
+      continue;
+    }
+    // The first window carries `# HELP` and `# TYPE`; the others only their samples.
+    const head = await render(windowOf(metric, records.slice(0, step), name));
+    text += head;
+    yield* pause();
+    for (let i = step; i < records.length; i += step) {
+      const part = await render(windowOf(metric, records.slice(i, i + step), name));
+      // Drop the `# HELP …\n# TYPE …` lines; keep the `\n` that joins the samples to the text.
+      const samples = part.indexOf('\n', part.indexOf('\n') + 1);
+      if (samples !== -1) text += part.slice(samples);
+      yield* pause();
+    }
+  }
+  text += openMetrics ? '\n# EOF\n' : '\n';
+  yield text;
+}

@@ -1,0 +1,37 @@
+// The export worker: sends OTLP/HTTP requests for the main thread (see WorkerExportTransport).
+import { parentPort, workerData } from 'node:worker_threads';
+import { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
+import { type ExportWorkerSettings, type SendMessage, toMessage } from './export-messages.js';
+import { OtlpHttpTransport } from './otlp-http-transport.js';
+
+const settings = workerData as ExportWorkerSettings;
+const transport = new OtlpHttpTransport(
+  convertLegacyHttpOptions(
+    {
+      url: settings.url,
+      headers: { ...settings.headers },
+      timeoutMillis: settings.timeoutMs,
+      keepAlive: true,
+    },
+    'TRACES',
+    'v1/traces',
+    { 'Content-Type': settings.contentType },
+  ),
+);
+
+parentPort?.on('message', (message: SendMessage | { readonly type: 'shutdown' }) => {
+  if ('type' in message) {
+    transport.shutdown();
+    return;
+  }
+  transport.send(message.data, message.timeoutMillis).then(
+    (response) => parentPort?.postMessage(toMessage(message.id, response)),
+    (error: unknown) =>
+      parentPort?.postMessage(
+        toMessage(message.id, {
+          status: 'failure',
+          error: error instanceof Error ? error : new Error(String(error)),
+        }),
+      ),
+  );
+});

@@ -1,0 +1,94 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
+import { getFreePort, type OtlpReceiver, startOtlpReceiver } from '@tracseq/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportWorkerAvailable, WorkerExportTransport } from './worker-export-transport.js';
+
+// The worker runs compiled JavaScript: these tests start the build's worker (dist/), as a
+// service does; the sources here only run in the main thread.
+const WORKER = pathToFileURL(
+  join(dirname(fileURLToPath(import.meta.url)), '../../dist/tracing/export-worker.js'),
+);
+
+/** An empty ExportTraceServiceRequest: a valid protobuf body with no spans. */
+const EMPTY_EXPORT = new Uint8Array(0);
+
+describe('WorkerExportTransport', () => {
+  let receiver: OtlpReceiver;
+  let transport: WorkerExportTransport | undefined;
+
+  beforeEach(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  afterEach(async () => {
+    transport?.shutdown();
+    transport = undefined;
+    await receiver.close();
+  });
+
+  const start = (url = receiver.tracesUrl) => {
+    transport = new WorkerExportTransport(
+      { url, headers: { 'x-tenant': 'lab-a' }, timeoutMs: 2000, contentType: 'application/x-protobuf' },
+      WORKER,
+    );
+    return transport;
+  };
+
+  it('finds the compiled worker in the build, not next to the sources', () => {
+    expect(exportWorkerAvailable(WORKER)).toBe(true);
+    expect(exportWorkerAvailable(new URL('./export-worker.ts', import.meta.url))).toBe(false);
+  });
+
+  it('posts the bytes from the worker with the configured headers and answers success', async () => {
+    const response = await start().send(EMPTY_EXPORT, 2000);
+    expect(response.status).toBe('success');
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/v1/traces',
+      contentType: 'application/x-protobuf',
+      status: 200,
+    });
+    expect(receiver.requests[0]?.headers['x-tenant']).toBe('lab-a');
+  });
+
+  it('leaves the caller its bytes, so a retry can send them again', async () => {
+    const t = start();
+    const data = new Uint8Array([0x0a, 0x00]); // one empty ResourceSpans
+    expect((await t.send(data, 2000)).status).toBe('success');
+    expect([...data]).toEqual([0x0a, 0x00]);
+    expect((await t.send(data, 2000)).status).toBe('success');
+    expect(receiver.requests.map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('answers a 503 as retryable with its Retry-After and the HTTP status as an OTLPExporterError', async () => {
+    await receiver.setMode('fail503', { retryAfterSeconds: 7 });
+    const response = await start().send(EMPTY_EXPORT, 2000);
+    expect(response.status).toBe('retryable');
+    if (response.status !== 'retryable') return;
+    expect(response.retryInMillis).toBe(7000);
+    expect(response.error).toBeInstanceOf(OTLPExporterError);
+    expect((response.error as OTLPExporterError).code).toBe(503);
+  });
+
+  it('keeps the socket error code of a refused connection', async () => {
+    const closed = await getFreePort();
+    const response = await start(`http://127.0.0.1:${closed}/v1/traces`).send(EMPTY_EXPORT, 2000);
+    expect(response.status).toBe('retryable');
+    if (response.status === 'success') return;
+    expect((response.error as { code?: unknown }).code).toBe('ECONNREFUSED');
+  });
+
+  it('shutdown() aborts a request a stalled collector holds, and refuses later sends', async () => {
+    await receiver.setMode('stall');
+    const t = start();
+    const stalled = t.send(EMPTY_EXPORT, 60_000);
+    while (receiver.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    t.shutdown();
+    const response = await stalled;
+    expect(response.status).toBe('failure');
+    const later = await t.send(EMPTY_EXPORT, 2000);
+    expect(later).toMatchObject({ status: 'failure', error: { message: 'exporter shut down' } });
+  });
+});
