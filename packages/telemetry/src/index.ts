@@ -26,13 +26,6 @@ export {
 } from './health/readiness.js';
 export { createLabMetrics, type LabMetrics, type SampleOutcome } from './lab/lab-metrics.js';
 export {
-  DEFAULT_LAB_SETTINGS,
-  type LabSettings,
-  LabSettingsError,
-  parseLabSettings,
-  type StorageZone,
-} from './lab/lab-settings.js';
-export {
   createWorkflowRunner,
   WorkflowError,
   type WorkflowRunner,

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import { METRICS, SPAN_DROP_REASONS, tenantLabel } from '@tracseq/contract';
+import {
+  DEFAULT_LAB_SETTINGS,
+  type LabSettings,
+  METRICS,
+  parseLabSettings,
+  SPAN_DROP_REASONS,
+  tenantLabel,
+} from '@tracseq/contract';
 import type { Logger } from 'pino';
 import {
   resolveTelemetryConfig,
@@ -12,7 +19,6 @@ import {
 import { type ExpressApp, instrumentExpressApp } from './express/instrument-express.js';
 import { type ReadinessCheck, ReadinessRegistry } from './health/readiness.js';
 import { createLabMetrics, type LabMetrics } from './lab/lab-metrics.js';
-import { DEFAULT_LAB_SETTINGS, type LabSettings, parseLabSettings } from './lab/lab-settings.js';
 import { createWorkflowRunner, type WorkflowRunner } from './lab/run-workflow.js';
 import { shutdownSummary } from './lifecycle/shutdown-summary.js';
 import { startupSummary, type TraceExportMode } from './lifecycle/startup-summary.js';

@@ -1,4 +1,5 @@
 import type { SpecPath } from '@tracseq/contract';
+import { pointerToPath } from '@tracseq/contract';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import * as Ajv2020Module from 'ajv/dist/2020.js';
 import { SLO_SPEC_SCHEMA } from './schema.js';
@@ -19,15 +20,6 @@ export interface SchemaProblem {
 }
 
 const SLI_KINDS = ['preset', 'events', 'raw', 'latency'] as const;
-
-function toPath(pointer: string): (string | number)[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-}
 
 /** A value as an error shows it; YAML's special floats in YAML spelling, not JSON's `null`. */
 function show(value: unknown): string {
@@ -179,12 +171,12 @@ export function checkSchema(data: unknown): SchemaProblem[] {
   const slis = new Map<string, number>();
   const problems: SchemaProblem[] = [];
   for (const error of validate.errors ?? []) {
-    const path = toPath(error.instancePath);
+    const path = pointerToPath(error.instancePath);
     const branch = /\/sli\/oneOf\/(\d)\//.exec(error.schemaPath);
     const sliPath = /^(\/slos\/\d+\/sli)/.exec(error.instancePath)?.[1];
     if (sliPath !== undefined) {
       if (!slis.has(sliPath)) {
-        const sli = toPath(sliPath).reduce<unknown>(
+        const sli = pointerToPath(sliPath).reduce<unknown>(
           (node, key) => (node as Record<string, unknown>)?.[key],
           data,
         );
@@ -192,7 +184,7 @@ export function checkSchema(data: unknown): SchemaProblem[] {
         slis.set(sliPath, kind);
         if (kind === -1) {
           problems.push({
-            path: toPath(sliPath),
+            path: pointerToPath(sliPath),
             atKey: false,
             message: 'the SLI needs exactly one of preset, events, raw, latency',
             hint: 'e.g. sli: { preset: http-availability }',

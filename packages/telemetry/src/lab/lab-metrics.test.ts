@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LabSettingsError, parseLabSettings } from '@tracseq/contract';
 import { describe, expect, it } from 'vitest';
 import { createMetricsRegistry } from '../metrics/create-metrics-registry.js';
 import { SeriesLimiter } from '../metrics/series-limiter.js';
 import { createLabMetrics } from './lab-metrics.js';
-import { LabSettingsError, parseLabSettings } from './lab-settings.js';
 
 const EXAMPLE = readFileSync(
   join(dirname(fileURLToPath(import.meta.url)), '../../../../examples/lab-settings.yaml'),

@@ -1,8 +1,7 @@
-import type { LabelDefinition } from '@tracseq/contract';
+import type { LabelDefinition, LabSettings } from '@tracseq/contract';
 import { METRICS, OTHER_LABEL_VALUE } from '@tracseq/contract';
 import type { ContractMetrics } from '../metrics/create-metrics-registry.js';
 import type { SeriesLimiter } from '../metrics/series-limiter.js';
-import type { LabSettings } from './lab-settings.js';
 
 /** Outcome of processing one sample. */
 export type SampleOutcome = 'success' | 'failed' | 'rejected';

@@ -1,7 +1,7 @@
 import { context, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import type { LabSettings } from '@tracseq/contract';
 import { OTHER_LABEL_VALUE } from '@tracseq/contract';
 import type { ContractMetrics } from '../metrics/create-metrics-registry.js';
-import type { LabSettings } from './lab-settings.js';
 
 /** One saga step: `run` does the work, `compensate` undoes it if a later step fails. */
 export interface WorkflowStep<C> {
