@@ -8,6 +8,7 @@ import { fileProblem, InputError, UsageError } from '../cli-errors.js';
 import { type Command, EXIT, stringFlag } from '../command.js';
 import { loadSpecPaths } from '../load-spec-paths.js';
 import { note, print, printWarnings } from '../print.js';
+import { PROMETHEUS_FLAG } from '../prometheus-flag.js';
 
 /** What `--on-unknown` accepts; `deny` (the default) fails closed. */
 const ON_UNKNOWN = ['allow', 'deny'] as const;
@@ -23,12 +24,7 @@ export const gateCommand: Command = {
   exitCodes:
     'exit codes: 0 pass, 1 invalid input, 2 usage, 4 an SLO below its policy, 5 unknown (Prometheus unreachable or an SLI without series; 0 with a warning under --on-unknown allow)',
   flags: {
-    prometheus: {
-      type: 'string',
-      value: 'URL',
-      required: true,
-      description: 'base URL of the Prometheus API',
-    },
+    prometheus: PROMETHEUS_FLAG,
     service: { type: 'string', value: 'S', description: 'gate only the SLOs of this service' },
     'on-unknown': {
       type: 'string',

@@ -7,6 +7,7 @@ import { fileProblem, UsageError } from '../cli-errors.js';
 import { type Command, EXIT } from '../command.js';
 import { loadSpecPaths } from '../load-spec-paths.js';
 import { note, print, printResult, printWarnings } from '../print.js';
+import { PROMETHEUS_FLAG } from '../prometheus-flag.js';
 
 /** `tracseq-slo report [PATH...] --prometheus URL`: what the SLOs achieved. */
 export const reportCommand: Command = {
@@ -15,12 +16,7 @@ export const reportCommand: Command = {
   summary:
     'per SLO from a live Prometheus: achieved SLI, budget left, worst burn, page incidents, time to recover, MTBF (PATH default prometheus/slos)',
   flags: {
-    prometheus: {
-      type: 'string',
-      value: 'URL',
-      required: true,
-      description: 'base URL of the Prometheus API',
-    },
+    prometheus: PROMETHEUS_FLAG,
     period: { type: 'string', value: 'DURATION', description: "report period (default: each SLO's own)" },
     at: { type: 'string', value: 'RFC3339', description: 'end of the period (default now)' },
     format: { type: 'string', value: 'markdown|json', description: 'output format (default markdown)' },
