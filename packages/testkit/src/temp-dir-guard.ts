@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +16,9 @@ export const TEMP_DIR_PREFIX = 'tracseq-';
 export default function guardTempDirs(): () => void {
   const previous = process.env.TMPDIR;
   const root = mkdtempSync(join(tmpdir(), `${TEMP_DIR_PREFIX}suite-`));
+  // Traversable by other users, like the TMPDIR it stands in for: tests that run a child as
+  // `nobody` (to check real permission errors as root) must reach their folders inside it.
+  chmodSync(root, 0o755);
   // Workers are forked after global setup and inherit it; os.tmpdir() reads TMPDIR on every call.
   process.env.TMPDIR = root;
   return () => {

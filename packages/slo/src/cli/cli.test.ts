@@ -444,7 +444,13 @@ describe('issue 15: check and generate never destroy work', () => {
     const onCall = Object.fromEntries(ON_CALL_FILES.map((f) => [f, readFileSync(join(out, f), 'utf8')]));
     // Stale state: one spec changed, one removed.
     const sample = join(out, 'slos/sample-service.yaml');
-    writeFileSync(sample, readFileSync(sample, 'utf8').replace('objective: 99.9', 'objective: 99.5'));
+    // The removed spec's SLO is a dependency of sample-service's: drop that reference with it.
+    writeFileSync(
+      sample,
+      readFileSync(sample, 'utf8')
+        .replace('objective: 99.9', 'objective: 99.5')
+        .replace(/^\s*dependsOn:.*\n/m, ''),
+    );
     rmSync(join(out, 'slos/storage-service.yaml'));
 
     const checked = await cli(['check', join(out, 'slos')]);

@@ -12,10 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-/** The README's `npx tracseq-…` lines, comments cut; `check` lines have their own test (cli.test.ts). */
+/**
+ * The README's `npx tracseq-…` lines, comments cut; `check` lines have their own test (cli.test.ts),
+ * and so does the deploy-gate line (gate-prometheus.test.ts).
+ */
 const LINES = readFileSync(join(REPO, 'README.md'), 'utf8')
   .split('\n')
-  .filter((line) => line.startsWith('npx tracseq-') && !line.startsWith('npx tracseq-slo check '))
+  .filter((line) => line.startsWith('npx tracseq-') && !/^npx tracseq-slo (check|gate) /.test(line))
   .map((line) => line.replace(/\s+#.*$/, ''));
 
 function sh(line: string): Promise<{ code: number; stdout: string; stderr: string }> {
