@@ -27,8 +27,9 @@ import { loadSpecPaths } from './load-spec-paths.js';
 import { readExistingOutputs } from './read-existing-outputs.js';
 import { readLabSettingsFile } from './read-lab-settings-file.js';
 
-/** Header text of the Alertmanager config, which no input owns. */
-export const ALERTMANAGER_SOURCE = 'tracseq-slo defaults (buildAlertmanagerConfig)';
+/** Header text of the Alertmanager config: its inhibitions come from the specs' `dependsOn`, the rest from defaults. */
+export const ALERTMANAGER_SOURCE =
+  "the SLO specs' dependencies over tracseq-slo defaults (buildAlertmanagerConfig)";
 
 /** Everything `generate` would write and `check` compares, worked out without writing. */
 export interface GenerationRun {
