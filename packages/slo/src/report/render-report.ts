@@ -14,7 +14,8 @@ function percent(ratio: number | null, digits: number): string {
   return ratio === null ? NO_DATA : `${formatNumber(Number((ratio * 100).toFixed(digits)))}%`;
 }
 
-function recoveryCell(slo: SloReport): string {
+/** The time-to-recover verdict of an SLO: `met (longest 4m)`, `not met (longest 20m)`, … */
+export function recoveryCell(slo: SloReport): string {
   const over = slo.incidents.filter((i) => i.withinRecoveryTarget === false);
   if (over.length > 0)
     return `not met (longest ${spellSeconds(Math.max(...over.map((i) => i.durationSeconds)))})`;
