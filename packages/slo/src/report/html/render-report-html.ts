@@ -1,5 +1,5 @@
 import { formatNumber } from '@tracseq/contract';
-import { recoveryCell, spellSeconds } from '../render-report.js';
+import { recoveryCell, reportTitle, spellSeconds } from '../render-report.js';
 import type { Report, SloReport } from '../report-model.js';
 import { burnDownChart, incidentTimeline, percentText, recoveryChart, sliChart } from './report-charts.js';
 import { escapeHtml } from './svg-chart.js';
@@ -108,9 +108,7 @@ function sloSection(slo: SloReport, report: Report): string {
  * gives the same bytes); CSS and the small hover script are inline; nothing is fetched.
  */
 export function renderReportHtml(report: Report): string {
-  const title = report.calendarMonth
-    ? `SLO report, ${report.calendarMonth} (calendar month, UTC)`
-    : `SLO report, period ending ${report.at}`;
+  const title = reportTitle(report);
   return `<!doctype html>
 <html lang="en">
 <head>
