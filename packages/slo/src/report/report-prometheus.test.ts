@@ -160,6 +160,76 @@ describe('tracseq-slo report on a real Prometheus with 30 days of backfilled his
     expect(b).toMatchObject({ pageIncidents: 1, recoveryTargetMet: true });
   });
 
+  it('--calendar month reports the UTC month of --at so far: January to the end of the history', async () => {
+    const rolling = JSON.parse((await cli(reportArgs('--format', 'json'))).stdout).report;
+    const run = await cli(reportArgs('--calendar', 'month', '--format', 'json'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { report } = JSON.parse(run.stdout);
+    // The history starts on January 1st and ends at --at: the month so far is the rolling 30d.
+    expect(report.calendarMonth).toBe('2025-01');
+    expect(report.at).toBe('2025-01-31T00:00:00Z');
+    expect(report.slos).toEqual(rolling.slos);
+    expect(report.slos[0]).toMatchObject({ from: '2025-01-01T00:00:00Z', period: '30d' });
+    const markdown = await cli(reportArgs('--calendar', 'month'));
+    expect(markdown.stdout.split('\n')[0]).toBe(
+      '# SLO report, calendar month 2025-01 (UTC), period ending 2025-01-31T00:00:00Z',
+    );
+  });
+
+  it('--calendar YYYY-MM reports that whole month once it is over', async () => {
+    const run = await cli([
+      'report',
+      specDir,
+      '--prometheus',
+      prometheus?.url ?? '',
+      '--at',
+      '2025-03-10T12:00:00Z',
+      '--calendar',
+      '2025-01',
+      '--format',
+      'json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { report } = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ calendarMonth: '2025-01', at: '2025-02-01T00:00:00Z' });
+    const [a, b] = report.slos;
+    expect(a).toMatchObject({ from: '2025-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z', period: '31d' });
+    // The history stops on the 31st: the last day has no events, the ratios are January's.
+    expect(a.achievedSli).toBeCloseTo(1 - EXPECTED_A.ratio, 10);
+    expect(b.budgetRemaining).toBeCloseTo(1 - EXPECTED_B.ratio / 0.005, 7);
+    // The alert still firing at the end of the history stops being reported a step later.
+    expect(a.incidents.map((i: { start: string; resolved: string | null }) => [i.start, i.resolved])).toEqual(
+      [
+        ['2025-01-05T10:02:00Z', '2025-01-05T10:09:00Z'],
+        ['2025-01-13T03:10:00Z', '2025-01-13T03:13:00Z'],
+        ['2025-01-30T23:40:00Z', '2025-01-31T00:01:00Z'],
+      ],
+    );
+    expect(a).toMatchObject({ openIncidents: 0, mtbfSeconds: (31 * DAY - (420 + 180 + 1260)) / 3 });
+    expect(b).toMatchObject({ pageIncidents: 1, mtbfSeconds: 31 * DAY - 240 });
+  });
+
+  it('exits 2 with the flag named on a bad --calendar', async () => {
+    const base = ['report', specDir, '--prometheus', prometheus?.url ?? '', '--at', '2025-01-31T00:00:00Z'];
+    const cases: [string[], string][] = [
+      [
+        ['--calendar', '2025-13'],
+        '--calendar: "2025-13" is neither "month" nor a month as YYYY-MM, e.g. 2026-11',
+      ],
+      [['--calendar', '2025-02'], '--calendar 2025-02: 2025-02 has not started by 2025-01-31T00:00:00.000Z'],
+      [['--calendar', 'month', '--period', '7d'], '--calendar and --period exclude each other'],
+    ];
+    for (const [flags, message] of cases) {
+      const run = await cli([...base, ...flags]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(`tracseq-slo: ${message}`);
+      expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+  });
+
   it('exits 1 with one line naming the URL when Prometheus is unreachable', async () => {
     const closed = `http://127.0.0.1:${await getFreePort()}`;
     const run = await cli(['report', specDir, '--prometheus', closed, '--at', '2025-01-31T00:00:00Z']);
