@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir } from '@tracseq/testkit';
@@ -129,6 +129,11 @@ describe('tracseq-slo report --format html in headless Chromium', () => {
     expect(await figure(A, 'MTBF')).toBe('9d23h50m');
     expect(await figure(A, 'time to recover < 5m')).toBe('not met (longest 20m)');
 
+    // The screenshot people look at (npm run screenshot:report copies it to docs/images/).
+    mkdirSync(ARTEFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTEFACTS, 'slo-report.png'), fullPage: true });
+    expect(existsSync(join(ARTEFACTS, 'slo-report.png'))).toBe(true);
+
     // The hover read-out at the right end of the burn-down: the budget left at the period end.
     const burnDown = page.locator(`section[data-slo="sample-service/${A}"] svg[data-chart="burn-down"]`);
     const box = await burnDown.boundingBox();
@@ -139,9 +144,57 @@ describe('tracseq-slo report --format html in headless Chromium', () => {
     // The chart's last bucket sums 6h rates; it must land on the period figure within 0.5 points.
     expect(Number(/: ([\d.]+)%/.exec(tip ?? '')?.[1])).toBeCloseTo((1 - EXPECTED_A.ratio / 0.001) * 100, 0);
 
-    mkdirSync(ARTEFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTEFACTS, 'slo-report.png'), fullPage: true });
-    expect(existsSync(join(ARTEFACTS, 'slo-report.png'))).toBe(true);
     await page.context().close();
   }, 120_000);
+  it('draws a calendar month (31 days, 6h buckets) and names it in the title', async () => {
+    const file = join(tmp.path, 'january.html');
+    const run = await cli([
+      'report',
+      history?.specDir ?? '',
+      '--prometheus',
+      history?.prometheus.url ?? '',
+      '--at',
+      '2025-02-15T00:00:00Z',
+      '--calendar',
+      '2025-01',
+      '--format',
+      'html',
+      '--output',
+      file,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const { page, consoleProblems, requests } = await render(file);
+    expect(consoleProblems).toEqual([]);
+    expect(requests).toEqual([`file://${file}`]);
+    expect(await page.title()).toBe(
+      'SLO report, calendar month 2025-01 (UTC), period ending 2025-02-01T00:00:00Z',
+    );
+    const buckets = (31 * DAY) / BUCKET;
+    for (const slo of [A, B]) {
+      expect(await polylinePoints(page, slo, 'burn-down')).toEqual([buckets + 1]);
+      // The history ends on the 31st: the last day's four buckets have no events, so no SLI.
+      expect(await polylinePoints(page, slo, 'sli')).toEqual([buckets - 4]);
+    }
+    await page.context().close();
+  }, 120_000);
+
+  it('exits 1 naming the path when --output cannot be written, leaving nothing behind', async () => {
+    const run = await cli([
+      'report',
+      history?.specDir ?? '',
+      '--prometheus',
+      history?.prometheus.url ?? '',
+      '--at',
+      new Date(AT * 1000).toISOString(),
+      '--format',
+      'html',
+      '--output',
+      tmp.path, // a directory
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`${tmp.path}: is a directory`);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(readdirSync(tmp.path).filter((name) => name.startsWith('.tracseq'))).toEqual([]);
+  });
 });
