@@ -90,7 +90,7 @@ export function parseReportFlags(flags: ReportFlags, now: number): ReportOptions
     at,
     ...(periodSeconds === undefined ? {} : { periodSeconds }),
     ...(calendarMonth === undefined ? {} : { calendarMonth }),
-    timeline: format === 'html',
+    ...(format === 'html' ? { timeline: true } : {}),
     stepSeconds,
     recoveryTargetSeconds: duration('recovery-target', flags['recovery-target'] ?? DEFAULT_RECOVERY_TARGET),
   };
