@@ -178,6 +178,40 @@ describe('tracseq-slo report --format html in headless Chromium', () => {
     await page.context().close();
   }, 120_000);
 
+  it('ends a month so far with a shorter bucket that lands on the period figure', async () => {
+    // January 1st to the 20th 15:20: 19d15h20m = 157 buckets of 3h and one of 20m.
+    const args = [
+      'report',
+      history?.specDir ?? '',
+      '--prometheus',
+      history?.prometheus.url ?? '',
+      '--at',
+      '2025-01-20T15:20:00Z',
+      '--calendar',
+      'month',
+    ];
+    const file = join(tmp.path, 'so-far.html');
+    const run = await cli([...args, '--format', 'html', '--output', file]);
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse((await cli([...args, '--format', 'json'])).stdout).report;
+    const { page, consoleProblems } = await render(file);
+    expect(consoleProblems).toEqual([]);
+    for (const slo of [A, B]) expect(await polylinePoints(page, slo, 'burn-down')).toEqual([157 + 1 + 1]);
+    const lastTips = await page.$$eval('svg[data-chart="burn-down"]', (charts) =>
+      charts.map((chart) => {
+        const tips = JSON.parse(chart.getAttribute('data-tips') ?? '[]') as [number, string][];
+        return tips[tips.length - 1]?.[1] ?? '';
+      }),
+    );
+    expect(lastTips.map((tip) => tip.slice(0, 17))).toEqual(['2025-01-20 15:20:', '2025-01-20 15:20:']);
+    lastTips.forEach((tip, i) => {
+      const drawn = Number(/: (-?[\d.]+)%/.exec(tip)?.[1]);
+      // Bucket rates summed against the report's own period query: within half a point.
+      expect(drawn).toBeCloseTo(json.slos[i].budgetRemaining * 100, 0);
+    });
+    await page.context().close();
+  }, 120_000);
+
   it('exits 1 naming the path when --output cannot be written, leaving nothing behind', async () => {
     const run = await cli([
       'report',
