@@ -3,7 +3,8 @@
 #   1. a supported Node (>= 22.15, what the OpenTelemetry packages require); when the machine's is older, Node 24 LTS from the npm `node`
 #      package into the git-ignored .tools/node (no system install, no root needed);
 #   2. npm dependencies (npm ci when the lockfile changed or node_modules is missing);
-#   3. Prometheus, promtool, Alertmanager and amtool from Debian when root, else a clear message.
+#   3. Prometheus, promtool, Alertmanager, amtool and Chromium (the HTML report test) from Debian when
+#      root, else a clear message.
 # Source it (`. scripts/bootstrap.sh`) so the PATH change reaches the caller.
 # Set TRACSEQ_SKIP_SYSTEM_TOOLS=1 to skip step 3 (e.g. for lint-only runs).
 
@@ -53,6 +54,9 @@ tracseq_missing_tools() {
   command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
   command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+  # The HTML report's test renders the page in Debian's Chromium (driven by playwright-core,
+  # which downloads no browser of its own).
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' '
 }
 
@@ -69,7 +73,7 @@ tracseq_ensure_system_tools() {
       { tracseq_log "apt-get install $missing failed"; return 1; }
   else
     tracseq_log "missing Debian packages: $missing. Install them with: sudo apt-get install $missing"
-    tracseq_log "(tests that need Prometheus or Alertmanager will fail with the same message)"
+    tracseq_log "(tests that need Prometheus, Alertmanager or Chromium will fail with the same message)"
   fi
 }
 

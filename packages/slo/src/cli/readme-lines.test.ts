@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type AlertmanagerHandle,
+  makeTempDir,
   type PrometheusHandle,
   startAlertmanager,
   startPrometheus,
@@ -35,10 +36,12 @@ function sh(line: string): Promise<{ code: number; stdout: string; stderr: strin
 
 // Every other CLI line of the README, run as written from the repository root. The one part
 // substituted is the host of a URL that names a compose service (alertmanager:9093,
-// prometheus:9090): it becomes a real Alertmanager or Prometheus started on loopback.
+// prometheus:9090): it becomes a real Alertmanager or Prometheus started on loopback; and an
+// `--output FILE` goes to a temp folder instead of the working tree.
 describe("the README's tracseq CLI lines", { timeout: 180_000 }, () => {
   let alertmanager: AlertmanagerHandle;
   let prometheus: PrometheusHandle;
+  const tmp = makeTempDir('readme-lines');
   beforeAll(async () => {
     // Silences need no receiver; the webhook is never called.
     [alertmanager, prometheus] = await Promise.all([
@@ -48,16 +51,19 @@ describe("the README's tracseq CLI lines", { timeout: 180_000 }, () => {
   });
   afterAll(async () => {
     await Promise.all([alertmanager?.stop(), prometheus?.stop()]);
+    tmp.remove();
   });
   const local = (line: string) =>
     line
       .replace('http://alertmanager:9093', alertmanager.url)
-      .replace('http://prometheus:9090', prometheus.url);
+      .replace('http://prometheus:9090', prometheus.url)
+      .replace(/--output (\S+)/, (_, file: string) => `--output ${join(tmp.path, file)}`);
 
   it('lists the lines it runs', () => {
     expect(LINES.map((line) => line.split(' ').slice(0, 3).join(' '))).toEqual([
       'npx tracseq-slo silences',
       'npx tracseq-slo silences',
+      'npx tracseq-slo report',
       'npx tracseq-slo report',
     ]);
   });
@@ -66,7 +72,9 @@ describe("the README's tracseq CLI lines", { timeout: 180_000 }, () => {
     const run = await sh(local(line));
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.length).toBeGreaterThan(0);
+    const output = /--output (\S+)/.exec(line)?.[1];
+    if (output === undefined) expect(run.stdout.length).toBeGreaterThan(0);
+    else expect(readFileSync(join(tmp.path, output), 'utf8')).toMatch(/^<!doctype html>/);
     if (line.includes('--alertmanager-url')) {
       // Re-running creates nothing twice.
       const stored = async () =>

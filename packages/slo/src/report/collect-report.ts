@@ -1,9 +1,10 @@
 import { formatDuration } from '@tracseq/contract';
 import type { SloPlan } from '../rules/slo-plan.js';
+import { type BucketSample, buildTimeline, timelineBucketSeconds } from './build-timeline.js';
 import { extractIncidents } from './extract-incidents.js';
-import type { PrometheusClient } from './prometheus-client.js';
-import { buildReportQueries } from './query-plan.js';
-import { buildSloReport, isoTime, type Report } from './report-model.js';
+import { type PrometheusClient, PrometheusError } from './prometheus-client.js';
+import { buildReportQueries, buildTimelineQueries } from './query-plan.js';
+import { buildSloReport, isoTime, type Report, type SloTimeline } from './report-model.js';
 
 /** Settings of one report run. */
 export interface ReportSettings {
@@ -13,6 +14,79 @@ export interface ReportSettings {
   readonly periodSeconds?: number;
   readonly stepSeconds: number;
   readonly recoveryTargetSeconds: number;
+  /** The period is this calendar month (`YYYY-MM`, UTC); recorded in the report. */
+  readonly calendarMonth?: string;
+  /** Also collect each SLO's timeline (the HTML report's charts). */
+  readonly timeline?: boolean;
+}
+
+async function bucketValues(
+  client: PrometheusClient,
+  query: string,
+  grid: { start: number; end: number; step: number } | undefined,
+  rest: { at: number; seconds: number } | undefined,
+  restQuery: string | undefined,
+): Promise<Map<number, number>> {
+  const values = new Map<number, number>();
+  if (grid) {
+    const series = await client.queryRange(query, grid.start, grid.end, grid.step);
+    if (series.length > 1)
+      throw new PrometheusError(
+        `Prometheus at ${client.url}: timeline query returned ${series.length} series, expected one: ${query}`,
+      );
+    for (const [ts, value] of series[0]?.samples ?? []) if (!Number.isNaN(value)) values.set(ts, value);
+  }
+  if (rest && restQuery !== undefined) {
+    const value = await client.queryValue(restQuery, rest.at);
+    if (value !== undefined && !Number.isNaN(value)) values.set(rest.at, value);
+  }
+  return values;
+}
+
+/**
+ * An SLO's period cut into buckets from its start: whole buckets by one range query per series
+ * (each point's window is exactly its bucket), and a shorter last one (a month so far) by an
+ * instant query with that bucket as window.
+ */
+async function collectTimeline(
+  client: PrometheusClient,
+  plan: SloPlan,
+  at: number,
+  periodSeconds: number,
+): Promise<SloTimeline> {
+  const size = timelineBucketSeconds(periodSeconds);
+  const from = at - periodSeconds;
+  const whole = Math.floor(periodSeconds / size);
+  const restSeconds = Math.round(periodSeconds - whole * size);
+  const grid = whole > 0 ? { start: from + size, end: from + whole * size, step: size } : undefined;
+  const rest = restSeconds > 0 ? { at, seconds: restSeconds } : undefined;
+  const queries = buildTimelineQueries(plan, size);
+  const restQueries = rest ? buildTimelineQueries(plan, rest.seconds) : undefined;
+  const ends = Array.from({ length: whole }, (_, i) => from + (i + 1) * size);
+  const buckets: BucketSample[] = ends.map((end) => ({ end, seconds: size }));
+  if (rest) buckets.push({ end: at, seconds: rest.seconds });
+  if (queries.kind === 'raw') {
+    const ratios = await bucketValues(
+      client,
+      queries.errorRatio,
+      grid,
+      rest,
+      restQueries?.kind === 'raw' ? restQueries.errorRatio : undefined,
+    );
+    return buildTimeline(
+      plan,
+      'raw',
+      buckets.map((b) => ({ ...b, errorRatio: ratios.get(b.end) })),
+    );
+  }
+  const restEvents = restQueries?.kind === 'events' ? restQueries : undefined;
+  const bad = await bucketValues(client, queries.bad, grid, rest, restEvents?.bad);
+  const total = await bucketValues(client, queries.total, grid, rest, restEvents?.total);
+  return buildTimeline(
+    plan,
+    'events',
+    buckets.map((b) => ({ ...b, bad: bad.get(b.end), total: total.get(b.end) })),
+  );
 }
 
 /**
@@ -36,23 +110,26 @@ export async function collectReport(
       step: settings.stepSeconds,
     };
     const alerts = await client.queryRange(queries.pageAlerts, grid.start, grid.end, grid.step);
-    slos.push(
-      buildSloReport(
-        plan,
-        { errorRatio, worstErrorRatio, incidents: extractIncidents(alerts, grid) },
-        {
-          to: settings.at,
-          periodSeconds,
-          period: formatDuration(periodSeconds),
-          recoveryTargetSeconds: settings.recoveryTargetSeconds,
-        },
-      ),
+    const timeline = settings.timeline
+      ? await collectTimeline(client, plan, settings.at, periodSeconds)
+      : undefined;
+    const report = buildSloReport(
+      plan,
+      { errorRatio, worstErrorRatio, incidents: extractIncidents(alerts, grid) },
+      {
+        to: settings.at,
+        periodSeconds,
+        period: formatDuration(periodSeconds),
+        recoveryTargetSeconds: settings.recoveryTargetSeconds,
+      },
     );
+    slos.push(timeline ? { ...report, timeline } : report);
   }
   return {
     at: isoTime(settings.at),
     recoveryTargetSeconds: settings.recoveryTargetSeconds,
     stepSeconds: settings.stepSeconds,
+    ...(settings.calendarMonth === undefined ? {} : { calendarMonth: settings.calendarMonth }),
     slos,
   };
 }

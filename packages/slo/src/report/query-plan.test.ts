@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planSlos } from '../rules/slo-plan.js';
 import { checkPromql } from '../sli/check-promql.js';
-import { buildReportQueries } from './query-plan.js';
+import { buildReportQueries, buildTimelineQueries } from './query-plan.js';
 import { parseReportFlags } from './report-options.js';
 
 const PLANS = planSlos({
@@ -44,6 +44,23 @@ describe('buildReportQueries', () => {
   });
 });
 
+describe('buildTimelineQueries', () => {
+  it("sums the SLI's error and total queries over one bucket, or takes a raw SLI's ratio", () => {
+    const events = buildTimelineQueries(PLANS[0] as (typeof PLANS)[0], 6 * 3600);
+    expect(events).toEqual({
+      kind: 'events',
+      bad: 'sum(sum(rate(http_server_request_duration_seconds_count{service="svc",http_route="/a",http_response_status_code=~"5.."}[6h])))',
+      total: 'sum(sum(rate(http_server_request_duration_seconds_count{service="svc",http_route="/a"}[6h])))',
+    });
+    expect(buildTimelineQueries(PLANS[1] as (typeof PLANS)[0], 3723)).toEqual({
+      kind: 'raw',
+      errorRatio: 'avg(rate(errors[1h2m3s]))',
+    });
+    if (events.kind === 'events')
+      for (const q of [events.bad, events.total]) expect(checkPromql(q)).toBeUndefined();
+  });
+});
+
 describe('parseReportFlags', () => {
   it('applies defaults', () => {
     expect(parseReportFlags({ prometheus: 'http://p:9090' }, 1000)).toEqual({
@@ -61,10 +78,49 @@ describe('parseReportFlags', () => {
     ).toMatchObject({ at: 1_738_281_600, periodSeconds: 604_800, format: 'json', stepSeconds: 30 });
   });
 
+  it('turns --calendar into the period and --format html into a timeline', () => {
+    const now = Date.parse('2026-12-02T10:45:00Z') / 1000;
+    expect(
+      parseReportFlags({ prometheus: 'http://p', calendar: 'month', format: 'html' }, now),
+    ).toMatchObject({
+      at: now,
+      periodSeconds: 34 * 3600 + 45 * 60, // 2026-12-01T00:00Z to 2026-12-02T10:45Z
+      calendarMonth: '2026-12',
+      format: 'html',
+      timeline: true,
+    });
+    expect(
+      parseReportFlags({ prometheus: 'http://p', calendar: '2026-11', output: 'r.html' }, now),
+    ).toMatchObject({
+      at: Date.parse('2026-12-01T00:00:00Z') / 1000,
+      periodSeconds: 30 * 86_400,
+      calendarMonth: '2026-11',
+      output: 'r.html',
+    });
+    // The first seconds of a month are shorter than the alert step.
+    expect(() =>
+      parseReportFlags(
+        { prometheus: 'http://p', calendar: 'month' },
+        Date.parse('2026-12-01T00:00:30Z') / 1000,
+      ),
+    ).toThrow(
+      '--calendar month: 2026-12 so far is shorter than --step 1m; report the previous month instead',
+    );
+  });
+
   it.each([
     [{}, '--prometheus URL is required'],
     [{ prometheus: 'localhost:9090' }, 'must be an http:// or https:// URL'],
-    [{ prometheus: 'http://p', format: 'html' }, '--format: "html" is not one of markdown, json'],
+    [{ prometheus: 'http://p', format: 'pdf' }, '--format: "pdf" is not one of markdown, json, html'],
+    [
+      { prometheus: 'http://p', calendar: 'june' },
+      '--calendar: "june" is neither "month" nor a month as YYYY-MM',
+    ],
+    [
+      { prometheus: 'http://p', calendar: 'month', period: '7d' },
+      '--calendar and --period exclude each other',
+    ],
+    [{ prometheus: 'http://p', output: ' ' }, '--output: give a file name'],
     [{ prometheus: 'http://p', at: 'yesterday' }, '--at: "yesterday" is not an RFC 3339 time'],
     [{ prometheus: 'http://p', period: '4w' }, '--period: "4w" is not a duration'],
     [{ prometheus: 'http://p', 'recovery-target': '0s' }, '--recovery-target'],

@@ -65,3 +65,25 @@ export function buildReportQueries(plan: SloPlan, options: ReportQueryOptions): 
     pageAlerts: `last_over_time(ALERTS{${matchers}}[${options.stepSeconds * 1000 - 1}ms])`,
   };
 }
+
+/**
+ * Range queries of one SLO's timeline (the HTML report's charts), each over buckets of
+ * `window`: for event SLIs the bad and total events of each bucket (summed to one series, in
+ * whatever unit the SLI's queries use — rate or increase — which cancels out in every ratio the
+ * charts draw); for raw SLIs only the bucket's error ratio.
+ */
+export type TimelineQueries =
+  | { readonly kind: 'events'; readonly bad: string; readonly total: string }
+  | { readonly kind: 'raw'; readonly errorRatio: string };
+
+/** Builds the {@link TimelineQueries} of one SLO for buckets of `windowSeconds`. */
+export function buildTimelineQueries(plan: SloPlan, windowSeconds: number): TimelineQueries {
+  const window = formatDuration(windowSeconds);
+  const { sli } = plan;
+  if (sli.kind === 'raw') return { kind: 'raw', errorRatio: withWindow(sli.errorRatioQuery, window) };
+  return {
+    kind: 'events',
+    bad: `sum(${withWindow(sli.errorQuery, window)})`,
+    total: `sum(${withWindow(sli.totalQuery, window)})`,
+  };
+}

@@ -14,7 +14,8 @@ function percent(ratio: number | null, digits: number): string {
   return ratio === null ? NO_DATA : `${formatNumber(Number((ratio * 100).toFixed(digits)))}%`;
 }
 
-function recoveryCell(slo: SloReport): string {
+/** The time-to-recover verdict of an SLO: `met (longest 4m)`, `not met (longest 20m)`, … */
+export function recoveryCell(slo: SloReport): string {
   const over = slo.incidents.filter((i) => i.withinRecoveryTarget === false);
   if (over.length > 0)
     return `not met (longest ${spellSeconds(Math.max(...over.map((i) => i.durationSeconds)))})`;
@@ -36,12 +37,19 @@ function incidentLines(slo: SloReport, target: string): string[] {
   });
 }
 
+/** The report's heading: `SLO report, period ending …`, naming the calendar month when there is one. */
+export function reportTitle(report: Report): string {
+  return report.calendarMonth === undefined
+    ? `SLO report, period ending ${report.at}`
+    : `SLO report, calendar month ${report.calendarMonth} (UTC), period ending ${report.at}`;
+}
+
 /** Renders the report as Markdown: one summary table, then each SLO's incidents, then a legend. */
 export function renderReportMarkdown(report: Report): string {
   const target = spellSeconds(report.recoveryTargetSeconds);
   const step = spellSeconds(report.stepSeconds);
   const lines = [
-    `# SLO report, period ending ${report.at}`,
+    `# ${reportTitle(report)}`,
     '',
     `| service | SLO | objective | period | achieved SLI | budget remaining | worst burn (${WORST_BURN_WINDOW}) | page incidents | time to recover < ${target} | MTBF |`,
     '|---|---|---|---|---:|---:|---:|---:|---|---:|',

@@ -19,6 +19,26 @@ export interface IncidentReport {
   readonly alerts: readonly string[];
 }
 
+/** One bucket of an SLO's timeline. */
+export interface TimelinePoint {
+  /** End of the bucket, RFC 3339 UTC. */
+  readonly time: string;
+  /** Error ratio within the bucket; `null` without traffic or data. */
+  readonly errorRatio: number | null;
+  /**
+   * Budget left at the bucket's end: 1 − bad events since the period start / (1 − objective) /
+   * all events of the period (time-weighted for raw SLIs), so the line ends at the period figure.
+   */
+  readonly budgetRemaining: number | null;
+}
+
+/** An SLO's period in equal buckets (the last one shorter when the period is not a multiple). */
+export interface SloTimeline {
+  /** Length of a bucket, seconds. */
+  readonly bucketSeconds: number;
+  readonly points: readonly TimelinePoint[];
+}
+
 /** The report of one SLO. Ratios are fractions (0.999), not percent; `null` means no data. */
 export interface SloReport {
   readonly service: string;
@@ -46,6 +66,8 @@ export interface SloReport {
   /** Every closed incident recovered within the target and no open one has exceeded it. */
   readonly recoveryTargetMet: boolean;
   readonly incidents: readonly IncidentReport[];
+  /** Only when asked for (the HTML report): the period in buckets, for the charts. */
+  readonly timeline?: SloTimeline;
 }
 
 /** The whole report: settings and one entry per SLO, in spec order. */
@@ -55,6 +77,8 @@ export interface Report {
   readonly recoveryTargetSeconds: number;
   /** Resolution of the alert query, seconds. */
   readonly stepSeconds: number;
+  /** Set when the period is a calendar month (UTC), `YYYY-MM`. */
+  readonly calendarMonth?: string;
   readonly slos: readonly SloReport[];
 }
 

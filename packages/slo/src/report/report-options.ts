@@ -1,4 +1,5 @@
 import { parseDuration } from '@tracseq/contract';
+import { resolveCalendarMonth } from './calendar-month.js';
 import type { ReportSettings } from './collect-report.js';
 
 /** The `tracseq-slo report` flags, as `parseArgs` gives them. */
@@ -9,12 +10,19 @@ export interface ReportFlags {
   readonly format?: string;
   readonly 'recovery-target'?: string;
   readonly step?: string;
+  readonly calendar?: string;
+  readonly output?: string;
 }
+
+/** Output formats of `tracseq-slo report`. */
+export const REPORT_FORMATS = ['markdown', 'json', 'html'] as const;
 
 /** Validated report options. */
 export interface ReportOptions extends ReportSettings {
   readonly prometheusUrl: string;
-  readonly format: 'markdown' | 'json';
+  readonly format: (typeof REPORT_FORMATS)[number];
+  /** File to write (atomically) instead of stdout. */
+  readonly output?: string;
 }
 
 /** Default recovery target: the roadmap's "recover in under 5 minutes". */
@@ -47,9 +55,11 @@ export function parseReportFlags(flags: ReportFlags, now: number): ReportOptions
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new Error(`--prometheus: "${flags.prometheus}" must be an http:// or https:// URL`);
-  const format = flags.format ?? 'markdown';
-  if (format !== 'markdown' && format !== 'json')
-    throw new Error(`--format: "${format}" is not one of markdown, json`);
+  const format = (flags.format ?? 'markdown') as ReportOptions['format'];
+  if (!REPORT_FORMATS.includes(format))
+    throw new Error(`--format: "${format}" is not one of ${REPORT_FORMATS.join(', ')}`);
+  if (flags.output !== undefined && flags.output.trim() === '')
+    throw new Error('--output: give a file name, e.g. --output slo-report.html');
   let at = now;
   if (flags.at !== undefined) {
     at = Date.parse(flags.at) / 1000;
@@ -57,14 +67,30 @@ export function parseReportFlags(flags: ReportFlags, now: number): ReportOptions
       throw new Error(`--at: "${flags.at}" is not an RFC 3339 time, e.g. 2025-01-31T00:00:00Z`);
   }
   const stepSeconds = duration('step', flags.step ?? DEFAULT_STEP);
-  const periodSeconds = flags.period === undefined ? undefined : duration('period', flags.period);
+  if (flags.calendar !== undefined && flags.period !== undefined)
+    throw new Error('--calendar and --period exclude each other: a calendar month is the period');
+  let periodSeconds = flags.period === undefined ? undefined : duration('period', flags.period);
+  let calendarMonth: string | undefined;
+  if (flags.calendar !== undefined) {
+    const month = resolveCalendarMonth(flags.calendar, at);
+    calendarMonth = month.month;
+    at = month.to;
+    periodSeconds = month.to - month.from;
+    if (periodSeconds < stepSeconds)
+      throw new Error(
+        `--calendar ${flags.calendar}: ${month.month} so far is shorter than --step ${flags.step ?? DEFAULT_STEP}; report the previous month instead`,
+      );
+  }
   if (periodSeconds !== undefined && periodSeconds < stepSeconds)
     throw new Error(`--period ${flags.period} is shorter than --step ${flags.step ?? DEFAULT_STEP}`);
   return {
     prometheusUrl: flags.prometheus,
     format,
+    ...(flags.output === undefined ? {} : { output: flags.output }),
     at,
     ...(periodSeconds === undefined ? {} : { periodSeconds }),
+    ...(calendarMonth === undefined ? {} : { calendarMonth }),
+    ...(format === 'html' ? { timeline: true } : {}),
     stepSeconds,
     recoveryTargetSeconds: duration('recovery-target', flags['recovery-target'] ?? DEFAULT_RECOVERY_TARGET),
   };

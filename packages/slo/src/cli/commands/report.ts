@@ -1,10 +1,13 @@
+import { resolve } from 'node:path';
 import { collectReport } from '../../report/collect-report.js';
+import { renderReportHtml } from '../../report/html/render-report-html.js';
 import { createPrometheusClient, PrometheusError } from '../../report/prometheus-client.js';
 import { renderReportJson, renderReportMarkdown } from '../../report/render-report.js';
 import { parseReportFlags, type ReportFlags } from '../../report/report-options.js';
 import { planSlos } from '../../rules/slo-plan.js';
 import { fileProblem, UsageError } from '../cli-errors.js';
 import { type Command, EXIT } from '../command.js';
+import { commitFiles } from '../commit-files.js';
 import { loadSpecPaths } from '../load-spec-paths.js';
 import { note, print, printResult, printWarnings } from '../print.js';
 import { PROMETHEUS_FLAG } from '../prometheus-flag.js';
@@ -19,7 +22,22 @@ export const reportCommand: Command = {
     prometheus: PROMETHEUS_FLAG,
     period: { type: 'string', value: 'DURATION', description: "report period (default: each SLO's own)" },
     at: { type: 'string', value: 'RFC3339', description: 'end of the period (default now)' },
-    format: { type: 'string', value: 'markdown|json', description: 'output format (default markdown)' },
+    format: {
+      type: 'string',
+      value: 'markdown|json|html',
+      description: 'output format (default markdown); html: one self-contained page with charts',
+    },
+    calendar: {
+      type: 'string',
+      value: 'month|YYYY-MM',
+      description:
+        'report a UTC calendar month instead of a rolling period: month = the month of --at (default now) so far; YYYY-MM = that month (so far while it runs)',
+    },
+    output: {
+      type: 'string',
+      value: 'FILE',
+      description: 'write the report to FILE (replaced atomically) instead of stdout',
+    },
     'recovery-target': {
       type: 'string',
       value: 'DURATION',
@@ -47,7 +65,18 @@ export const reportCommand: Command = {
         loaded.specs.flatMap((s) => planSlos(s.spec)),
         options,
       );
-      print(asJson ? renderReportJson(data) : renderReportMarkdown(data));
+      const text = asJson
+        ? renderReportJson(data)
+        : options.format === 'html'
+          ? renderReportHtml(data)
+          : renderReportMarkdown(data);
+      if (options.output === undefined) {
+        print(text);
+      } else {
+        // Staged next to the target and renamed into place: a reader never sees half a page.
+        commitFiles([{ path: resolve(options.output), content: text }]);
+        note(`tracseq-slo: wrote ${options.output}`);
+      }
       return EXIT.ok;
     } catch (error) {
       if (!(error instanceof PrometheusError)) throw error;
