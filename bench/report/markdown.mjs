@@ -135,6 +135,7 @@ function startupSection(x) {
         'req/s, first 2 s',
         'req/s, first 5 s',
         'req/s in second 1, 2, 3, …',
+        'server CPU µs / req, first 2 s',
         'failed',
       ],
       x.subjects.map((y) => [
@@ -143,6 +144,7 @@ function startupSection(x) {
         int(y.first2s),
         int(y.first5s),
         y.perSecond.map(int).join(' · '),
+        fmt(y.cpuUsPerRequest2s),
         int(y.failed),
       ]),
     ),
@@ -157,6 +159,16 @@ function startupSection(x) {
           `≥ ${x.target}×`,
         ],
         ['ours / bare, first 5 s', fmt(x.ratios.first5s, '×'), spread(x.ratiosPerRound.first5s), '—'],
+        ...(x.ratios.cpuFirst2s === undefined
+          ? []
+          : [
+              [
+                'bare / ours, server CPU per request, first 2 s',
+                fmt(x.ratios.cpuFirst2s, '×'),
+                spread(x.ratiosPerRound.cpuFirst2s),
+                '— (less disturbed by neighbours than req/s)',
+              ],
+            ]),
       ],
     ),
   ].join('\n');
