@@ -265,6 +265,7 @@ function scrapeSection(s) {
       fmt(f.loadAlone.delay.maxMs),
       `**${fmt(f.loadScraping.delay.maxMs)}**`,
       fmt(f.loadScraping.delay.p99Ms),
+      `${fmt(f.loadAlone.delay.gcMaxMs)} / ${fmt(f.loadScraping.delay.gcMaxMs)}`,
       `${int(f.loadAlone.rps)} → ${int(f.loadScraping.rps)}`,
       int(f.failed),
     ]),
@@ -289,11 +290,16 @@ function scrapeSection(s) {
         'longest event-loop delay ms, load alone',
         'longest event-loop delay ms, load + scrapes',
         'p99 delay ms, load + scrapes',
+        'longest GC pause ms: alone / scraping',
         'req/s: alone → scraping',
         'failed',
       ],
       rows,
     ),
+    '',
+    'The longest GC pause (a `gc` PerformanceObserver in the server, wall time) tells a collection from a long ' +
+      'render step when the loop was held up. On a shared machine, compare the "load alone" column first: a delay ' +
+      'there is the neighbours, not the scrape.',
     '',
     `Target (DESIGN §9, not asserted): no event-loop block over ${s.targetMs} ms during a scrape at 10,000 label sets.`,
   ].join('\n');
