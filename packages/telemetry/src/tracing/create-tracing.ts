@@ -216,8 +216,9 @@ export function createTracing(options: TracingOptions): Tracing {
       const booted = otlp?.ready?.();
       if (booted === undefined) return Promise.resolve();
       return new Promise<void>((resolve) => {
+        // Referenced: while a script awaits startTelemetry at top level, this may be all that
+        // keeps the process alive (the worker is unreferenced while idle).
         const timer = setTimeout(resolve, maxWaitMs);
-        timer.unref();
         void booted.then(() => {
           clearTimeout(timer);
           resolve();
