@@ -43,10 +43,16 @@ export const STDOUT_KINDS = ['null', 'file', 'pipe'];
  * The child's stdout: `null` is /dev/null (Node writes to it like to a file, and the kernel
  * throws the bytes away); `file` a new file in the temp directory (deleted afterwards); `pipe` a
  * FIFO drained by another process (`wc -c`, on the load generator's core), what a container
- * runtime gives a service. For `file` and `pipe` the bytes written are counted.
+ * runtime gives a service; `keep:<path>` the file at `path`, kept afterwards (for traces). For
+ * `file`, `keep:` and `pipe` the bytes written are counted.
  */
 function stdoutTarget(kind) {
   if (kind === 'null') return { stdio: 'ignore', spawned() {}, bytes: async () => null, cleanup() {} };
+  if (kind.startsWith('keep:')) {
+    const path = kind.slice(5);
+    const fd = openSync(path, 'w');
+    return { stdio: fd, spawned: () => closeSync(fd), bytes: async () => statSync(path).size, cleanup() {} };
+  }
   if (!STDOUT_KINDS.includes(kind)) throw new Error(`stdout: unknown kind "${kind}"`);
   const dir = mkdtempSync(join(tmpdir(), 'tracseq-bench-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });

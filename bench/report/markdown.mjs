@@ -135,6 +135,7 @@ function startupSection(x) {
         'req/s, first 2 s',
         'req/s, first 5 s',
         'req/s in second 1, 2, 3, …',
+        'server CPU µs / req, first 2 s',
         'failed',
       ],
       x.subjects.map((y) => [
@@ -143,6 +144,7 @@ function startupSection(x) {
         int(y.first2s),
         int(y.first5s),
         y.perSecond.map(int).join(' · '),
+        fmt(y.cpuUsPerRequest2s),
         int(y.failed),
       ]),
     ),
@@ -157,6 +159,16 @@ function startupSection(x) {
           `≥ ${x.target}×`,
         ],
         ['ours / bare, first 5 s', fmt(x.ratios.first5s, '×'), spread(x.ratiosPerRound.first5s), '—'],
+        ...(x.ratios.cpuFirst2s === undefined
+          ? []
+          : [
+              [
+                'bare / ours, server CPU per request, first 2 s',
+                fmt(x.ratios.cpuFirst2s, '×'),
+                spread(x.ratiosPerRound.cpuFirst2s),
+                '— (less disturbed by neighbours than req/s)',
+              ],
+            ]),
       ],
     ),
   ].join('\n');
@@ -253,6 +265,7 @@ function scrapeSection(s) {
       fmt(f.loadAlone.delay.maxMs),
       `**${fmt(f.loadScraping.delay.maxMs)}**`,
       fmt(f.loadScraping.delay.p99Ms),
+      `${fmt(f.loadAlone.delay.gcMaxMs)} / ${fmt(f.loadScraping.delay.gcMaxMs)}`,
       `${int(f.loadAlone.rps)} → ${int(f.loadScraping.rps)}`,
       int(f.failed),
     ]),
@@ -277,11 +290,16 @@ function scrapeSection(s) {
         'longest event-loop delay ms, load alone',
         'longest event-loop delay ms, load + scrapes',
         'p99 delay ms, load + scrapes',
+        'longest GC pause ms: alone / scraping',
         'req/s: alone → scraping',
         'failed',
       ],
       rows,
     ),
+    '',
+    'The longest GC pause (a `gc` PerformanceObserver in the server, wall time) tells a collection from a long ' +
+      'render step when the loop was held up. On a shared machine, compare the "load alone" column first: a delay ' +
+      'there is the neighbours, not the scrape.',
     '',
     `Target (DESIGN §9, not asserted): no event-loop block over ${s.targetMs} ms during a scrape at 10,000 label sets.`,
   ].join('\n');

@@ -57,7 +57,14 @@ async function scrapeWhile(url, openMetrics, until) {
 async function measureCase(scrapeCase, sink, settings, log) {
   const env = { BENCH_RENDERS: String(settings.renders) };
   if (scrapeCase.seriesLimit) env.TRACSEQ_SERIES_LIMIT = String(scrapeCase.seriesLimit);
-  const handle = startChild(SERVER, [sink.url, String(scrapeCase.labelSets)], { env, stdout: 'file' });
+  // Diagnostics: BENCH_SCRAPE_NODE_ARGS (e.g. `--trace-gc`) for the server, whose stdout is then
+  // kept in BENCH_SCRAPE_STDOUT-<label sets>.log when that is set.
+  const keep = process.env.BENCH_SCRAPE_STDOUT;
+  const handle = startChild(SERVER, [sink.url, String(scrapeCase.labelSets)], {
+    env,
+    stdout: keep ? `keep:${keep}-${scrapeCase.labelSets}.log` : 'file',
+    nodeArgs: (process.env.BENCH_SCRAPE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  });
   try {
     const { port } = await nextMessage(handle, 'ready');
     const base = `http://127.0.0.1:${port}`;
@@ -90,7 +97,8 @@ async function measureCase(scrapeCase, sink, settings, log) {
       log(
         `scrape ${scrapeCase.labelSets} label sets, ${format.format}: whole render ${format.wholeRenderMs} ms; ` +
           `${format.scrapes} scrapes of ${format.scrapeMs} ms; longest event-loop delay ${delayAlone.maxMs} ms ` +
-          `under load alone, ${delayScraping.maxMs} ms while scraping`,
+          `under load alone, ${delayScraping.maxMs} ms while scraping (longest GC pause ${delayAlone.gcMaxMs} / ` +
+          `${delayScraping.gcMaxMs} ms)`,
       );
     }
     return { ...scrapeCase, formats };

@@ -5,7 +5,7 @@
 // the loop could not run a due timer, i.e. the longest block.
 // Usage: node scrape-server.mjs <sink-url> <label sets>; TRACSEQ_SERIES_LIMIT comes from the parent.
 import { createRequire } from 'node:module';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { startTelemetry } from '@tracseq/telemetry';
 import { addRoute } from '../http/route.mjs';
 import { failStartup, serveParent } from '../lib/child-ipc.mjs';
@@ -64,15 +64,26 @@ async function main() {
   await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  // The longest garbage-collection pause in the same phase: tells a GC pause from a long render
+  // step when the event loop was held up.
+  let gcMaxMs = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
+  }).observe({ entryTypes: ['gc'] });
   serveParent({
     'eld:reset': async () => {
+      // With BENCH_SCRAPE_STDOUT (diagnostics, e.g. --trace-gc), the phases are marked in the log.
+      if (process.env.BENCH_SCRAPE_STDOUT)
+        process.stdout.write(`--- eld reset at ${Math.round(performance.now())} ms\n`);
       delay.reset();
+      gcMaxMs = 0;
       return {};
     },
     eld: async () => ({
       maxMs: round(delay.max / 1e6, 1),
       p99Ms: round(delay.percentile(99) / 1e6, 1),
       meanMs: round(delay.mean / 1e6, 2),
+      gcMaxMs: round(gcMaxMs, 1),
     }),
     render: async () => ({
       text: await timeWholeRender(telemetry.registry.registry, Number(process.env.BENCH_RENDERS ?? 3)),

@@ -1,4 +1,5 @@
-import * as Ajv2020Module from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type * as Ajv2020Module from 'ajv/dist/2020.js';
 import type { BreakerKey } from '../breakers/breaker-name.js';
 import {
   type BreakerConfig,
@@ -22,10 +23,23 @@ import type { LabSettings, StorageZone } from './lab-settings.js';
 import { LAB_SETTINGS_SCHEMA } from './lab-settings-schema.js';
 import { parseRfc3339Interval } from './rfc3339.js';
 
-// ajv is CommonJS; under NodeNext its class is the module's named export.
-const Ajv2020 = Ajv2020Module.Ajv2020;
-const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-const validate = ajv.compile(LAB_SETTINGS_SCHEMA);
+type Validate = ReturnType<Ajv2020Module.Ajv2020['compile']>;
+let compiled: Validate | undefined;
+
+/**
+ * The schema validator, compiled on first use. Every service imports this module through
+ * `@tracseq/contract`, most never parse lab settings (no TRACSEQ_LAB_SETTINGS), and loading ajv
+ * and compiling the schema cost ~150 ms of CPU and megabytes of old-generation garbage at start,
+ * enough to bring a full GC into a new replica's first seconds of traffic.
+ */
+function validator(): Validate {
+  if (compiled === undefined) {
+    // ajv is CommonJS; loaded with require so that it loads only here, synchronously.
+    const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof Ajv2020Module;
+    compiled = new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(LAB_SETTINGS_SCHEMA);
+  }
+  return compiled;
+}
 
 /** Source name used when the settings come from no file. */
 export const DEFAULT_LAB_SETTINGS_SOURCE = 'laboratory_settings';
@@ -298,6 +312,7 @@ function check(data: unknown, source: string, locate: Locate): LabSettings {
     );
     throw new LabSettingsError(problems.errors);
   }
+  const validate = validator();
   if (!validate(data)) {
     for (const p of schemaProblems(validate.errors ?? [])) problems.add(p.path, p.message, p.hint, p.atKey);
     throw new LabSettingsError(problems.errors);

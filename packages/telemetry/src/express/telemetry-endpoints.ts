@@ -48,7 +48,9 @@ async function streamMetrics(
         res.writeHead(200, { 'content-type': registry.contentType });
       }
       if (res.destroyed) return; // the scraper went away; `return` ends the generator too
-      if (!res.write(piece)) await writable(res);
+      // As bytes: a piece the socket cannot take at once waits off the V8 heap, where the
+      // scavenger need not copy it (the socket would encode the string to bytes anyway).
+      if (!res.write(Buffer.from(piece, 'utf8'))) await writable(res);
     }
     res.end();
   } catch (error) {

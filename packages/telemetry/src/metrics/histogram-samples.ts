@@ -76,6 +76,15 @@ export class HistogramSampleWriter {
     this.#openMetrics = openMetrics;
   }
 
+  /** Whether this writer writes what a new one made from these arguments would. */
+  matches(
+    name: string,
+    upperBounds: readonly number[],
+    defaultLabels: Readonly<Record<string, unknown>> | null,
+  ): boolean {
+    return name === this.#name && upperBounds === this.#bounds && defaultLabels === this.#defaultLabels;
+  }
+
   #seriesText(labels: Readonly<Record<string, unknown>>): SeriesText {
     let text = this.#series.get(labels);
     if (text === undefined) {

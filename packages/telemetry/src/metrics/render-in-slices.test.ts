@@ -72,6 +72,39 @@ describe('renderInSlices', () => {
     expect(await registry.metrics()).toContain('# TYPE tracseq_samples_received_total counter');
   });
 
+  it('at 10,000 label sets, scrape after scrape, equals the registry output in both formats', async () => {
+    const registries = busyRegistry(false);
+    const { metrics, registry, openMetricsRegistry } = registries;
+    const observe = (i: number, value: number) =>
+      metrics.httpServerRequestDuration.observe({
+        labels: {
+          http_request_method: 'PUT',
+          http_route: `/big/r${i}/:id`,
+          http_response_status_code: '200',
+        },
+        value,
+        exemplarLabels: { trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16) },
+      });
+    for (let i = LABEL_SETS; i < 10_000; i++) observe(i, 0.01);
+    for (const target of [registry, openMetricsRegistry]) {
+      expect((await sliced(target)).text).toBe(await target.metrics());
+    }
+    // Between scrapes: values change, label sets are added, the default labels change. The
+    // second scrape reuses what the first one cached per series, and must still be exact.
+    observe(LABEL_SETS, 3);
+    observe(10_000, 0.2);
+    for (const target of [registry, openMetricsRegistry]) {
+      const second = (await sliced(target)).text;
+      expect(second).toBe(await target.metrics());
+      expect(second).toContain('http_route="/big/r10000/:id"');
+    }
+    registry.setDefaultLabels({ service: 'renamed-service' });
+    const renamed = (await sliced(registry)).text;
+    expect(renamed).toBe(await registry.metrics());
+    expect(renamed).toContain('service="renamed-service"');
+    // prom-client renders 10,000 label sets slowly on a loaded machine: a generous timeout.
+  }, 240_000);
+
   it('gives the event loop turns while it renders', async () => {
     const { registry } = busyRegistry(false);
     let turns = 0;

@@ -18,6 +18,43 @@ export const DEFAULT_SLICE_MS = 4;
 /** Default {@link SliceOptions.labelSetsPerStep}. */
 export const DEFAULT_LABEL_SETS_PER_STEP = 64;
 
+/**
+ * Text handed out as soon as it is this long (characters), even before the slice's time is up
+ * (without giving the event loop a turn). While a piece is being built it is a young-generation
+ * rope the scavenger copies at every minor GC; small pieces keep what survives a scavenge small.
+ */
+const MAX_PIECE_CHARS = 64 * 1024;
+
+/**
+ * Histogram writers kept from one scrape to the next, per metric and format: a writer caches the
+ * formatted labels of each series for as long as the series exists, so a scrape allocates only
+ * the lines it writes. Made per scrape, those ~10,000 cache entries (at 10,000 label sets) were
+ * new objects that lived through the scrape: every scavenge during it copied and promoted them.
+ */
+const histogramWriters = new WeakMap<
+  object,
+  { text?: HistogramSampleWriter; open?: HistogramSampleWriter }
+>();
+
+function histogramWriter(
+  metric: RegisteredMetric,
+  bounds: readonly number[],
+  defaultLabels: Readonly<Record<string, unknown>> | null,
+  openMetrics: boolean,
+): HistogramSampleWriter {
+  let writers = histogramWriters.get(metric);
+  if (writers === undefined) {
+    writers = {};
+    histogramWriters.set(metric, writers);
+  }
+  const kept = openMetrics ? writers.open : writers.text;
+  if (kept?.matches(metric.name, bounds, defaultLabels)) return kept;
+  const writer = new HistogramSampleWriter(metric.name, bounds, defaultLabels, openMetrics);
+  if (openMetrics) writers.open = writer;
+  else writers.text = writer;
+  return writer;
+}
+
 /** prom-client's formatter of one metric; it exists at runtime but is missing from the typings. */
 type RenderMetric = (metric: unknown) => Promise<string>;
 
@@ -86,9 +123,11 @@ export async function* renderInSlices(
   let text = '';
   let started = performance.now();
   const pause = async function* () {
-    if (performance.now() - started < sliceMs) return;
+    const due = performance.now() - started >= sliceMs;
+    if (!due && text.length < MAX_PIECE_CHARS) return;
     if (text !== '') yield text;
     text = '';
+    if (!due) return;
     await nextTurn();
     started = performance.now();
   };
@@ -114,7 +153,7 @@ export async function* renderInSlices(
     if (metric instanceof Histogram && Array.isArray(bounds)) {
       // `# HELP` and `# TYPE` from prom-client, the samples from our writer of its format.
       text += await render(windowOf(metric, [], name));
-      const writer = new HistogramSampleWriter(metric.name, bounds, defaultLabels, openMetrics);
+      const writer = histogramWriter(metric, bounds as number[], defaultLabels, openMetrics);
       for (let i = 0; i < records.length; i += step) {
         const end = Math.min(records.length, i + step);
         for (let k = i; k < end; k++) text += writer.write(records[k] as HistogramRecord);

@@ -8,7 +8,7 @@ import { CountingSpanExporter } from './counting-span-exporter.js';
 import { createSampler } from './create-sampler.js';
 import { createDropCountingMeterProvider } from './drop-counting-meter-provider.js';
 import { LossCountingSpanProcessor } from './loss-counting-span-processor.js';
-import { createOtlpTraceExporter } from './otlp-trace-exporter.js';
+import { createOtlpTraceExporter, type GivingUpSpanExporter } from './otlp-trace-exporter.js';
 import { PooledIdGenerator } from './pooled-id-generator.js';
 import { ensureContextManager, registerTracingGlobals } from './register-globals.js';
 import { ServerSpanFactory } from './server-span.js';
@@ -48,7 +48,16 @@ export interface Tracing {
   shutdown(deadlineMs?: number): Promise<boolean>;
   /** What became of the sampled spans so far (all zero when tracing is disabled). */
   spanLoss(): SpanLossStats;
+  /**
+   * Resolves when the pipeline is ready to export (the OTLP exporter's worker thread has booted),
+   * or after `maxWaitMs` (default 2000) at the latest; never rejects. `startTelemetry` waits for
+   * it so the boot's CPU time is spent before the service takes traffic.
+   */
+  ready(maxWaitMs?: number): Promise<void>;
 }
+
+/** Default {@link Tracing.ready} bound. */
+export const DEFAULT_READY_WAIT_MS = 2000;
 
 /** Shutdown runs from signal handlers, so a bad deadline falls back to the default instead of throwing. */
 function checkDeadline(deadlineMs: number): number {
@@ -98,6 +107,7 @@ function disabledTracing(): Tracing {
     forceFlush: async () => true,
     shutdown: async () => true,
     spanLoss: () => ({ accepted: 0, exported: 0, dropped: { queue_full: 0, export_failed: 0, shutdown: 0 } }),
+    ready: async () => undefined,
   };
 }
 
@@ -133,16 +143,15 @@ export function createTracing(options: TracingOptions): Tracing {
     onDropped: resolved.onSpansDropped,
     logger: resolved.logger,
   });
-  const exporter = new CountingSpanExporter(
-    resolved.exporter ??
-      createOtlpTraceExporter({
+  const otlp = resolved.exporter
+    ? undefined
+    : createOtlpTraceExporter({
         url: resolved.tracesUrl,
         protocol: resolved.protocol,
         headers: resolved.headers,
         timeoutMs: resolved.exportTimeoutMs,
-      }),
-    ledger,
-  );
+      });
+  const exporter = new CountingSpanExporter(resolved.exporter ?? (otlp as GivingUpSpanExporter), ledger);
   const batches = new BatchSpanProcessor({
     exporter,
     maxQueueSize: resolved.maxQueueSize,
@@ -203,5 +212,18 @@ export function createTracing(options: TracingOptions): Tracing {
       return stopped;
     },
     spanLoss: () => ledger.stats(),
+    ready: (maxWaitMs = DEFAULT_READY_WAIT_MS) => {
+      const booted = otlp?.ready?.();
+      if (booted === undefined) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        // Referenced: while a script awaits startTelemetry at top level, this may be all that
+        // keeps the process alive (the worker is unreferenced while idle).
+        const timer = setTimeout(resolve, maxWaitMs);
+        void booted.then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
   };
 }

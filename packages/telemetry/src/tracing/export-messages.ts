@@ -15,6 +15,14 @@ export interface SendMessage {
   readonly timeoutMillis: number;
 }
 
+/**
+ * The worker's first message: its modules are loaded and its transport is built, so it is ready
+ * to send (see `WorkerExportTransport.ready`).
+ */
+export interface ReadyMessage {
+  readonly type: 'ready';
+}
+
 /** The worker's answer to a {@link SendMessage}: an `ExportResponse` with its error as plain data. */
 export interface SentMessage {
   readonly id: number;

@@ -1,7 +1,12 @@
 // The export worker: sends OTLP/HTTP requests for the main thread (see WorkerExportTransport).
 import { parentPort, workerData } from 'node:worker_threads';
 import { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
-import { type ExportWorkerSettings, type SendMessage, toMessage } from './export-messages.js';
+import {
+  type ExportWorkerSettings,
+  type ReadyMessage,
+  type SendMessage,
+  toMessage,
+} from './export-messages.js';
 import { OtlpHttpTransport } from './otlp-http-transport.js';
 
 const settings = workerData as ExportWorkerSettings;
@@ -35,3 +40,8 @@ parentPort?.on('message', (message: SendMessage | { readonly type: 'shutdown' })
       ),
   );
 });
+
+// Booting a worker (an isolate, these modules, the transport) costs ~150-200 ms of CPU. The main
+// thread waits for this message at start-up (startTelemetry), so that work is not done on the
+// service's core during its first seconds of traffic.
+parentPort?.postMessage({ type: 'ready' } satisfies ReadyMessage);

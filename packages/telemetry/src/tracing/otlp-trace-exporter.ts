@@ -37,6 +37,11 @@ export interface OtlpTraceExporterOptions {
 export interface GivingUpSpanExporter extends SpanExporter {
   /** From now on a failed attempt is final; backoffs in progress end now (see `RetryingExportTransport`). */
   giveUp(): void;
+  /**
+   * Resolves when the exporter is ready to send (its export worker booted); never rejects. Absent
+   * when there is nothing to wait for.
+   */
+  ready?(): Promise<void>;
 }
 
 /** Whether `exporter` supports {@link GivingUpSpanExporter.giveUp}. */
@@ -71,6 +76,7 @@ const COMPONENT_TYPE = 'otlp_http_span_exporter';
 class OtlpTraceExporter implements GivingUpSpanExporter {
   readonly #delegate: IOtlpExportDelegate<ReadableSpan[]>;
   readonly #transport: RetryingExportTransport;
+  readonly #ready: Promise<void>;
   /** Exports handed over but not started yet (waiting for `setImmediate`). */
   #pending = 0;
   #drained: (() => void)[] = [];
@@ -93,16 +99,16 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
     );
     // The worker builds the same settings from the same inputs (functions do not cross threads).
     const inWorker = (options.requests ?? 'worker') === 'worker' && exportWorkerAvailable();
-    this.#transport = new RetryingExportTransport(
-      inWorker
-        ? new WorkerExportTransport({
-            url: options.url,
-            headers: { ...options.headers },
-            timeoutMs: options.timeoutMs,
-            contentType,
-          })
-        : new OtlpHttpTransport(settings),
-    );
+    const worker = inWorker
+      ? new WorkerExportTransport({
+          url: options.url,
+          headers: { ...options.headers },
+          timeoutMs: options.timeoutMs,
+          contentType,
+        })
+      : undefined;
+    this.#ready = worker?.ready() ?? Promise.resolve();
+    this.#transport = new RetryingExportTransport(worker ?? new OtlpHttpTransport(settings));
     this.#delegate = createOtlpNetworkExportDelegate(
       settings,
       json ? JsonTraceSerializer : PROTOBUF_SERIALIZER,
@@ -127,6 +133,10 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
 
   giveUp(): void {
     this.#transport.giveUp();
+  }
+
+  ready(): Promise<void> {
+    return this.#ready;
   }
 
   #started(): Promise<void> {

@@ -40,6 +40,31 @@ describe('WorkerExportTransport', () => {
     expect(exportWorkerAvailable(new URL('./export-worker.ts', import.meta.url))).toBe(false);
   });
 
+  it('reports ready once the worker booted, and still sends afterwards', async () => {
+    const t = start();
+    let booted = false;
+    const ready = t.ready().then(() => {
+      booted = true;
+    });
+    // The worker cannot have booted within the constructor's turn.
+    expect(booted).toBe(false);
+    await ready;
+    expect((await t.send(EMPTY_EXPORT, 2000)).status).toBe('success');
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('resolves ready when the worker cannot start, and fails its sends instead', async () => {
+    const missing = pathToFileURL(join(dirname(fileURLToPath(WORKER)), 'no-such-worker.js'));
+    transport = new WorkerExportTransport(
+      { url: receiver.tracesUrl, headers: {}, timeoutMs: 2000, contentType: 'application/x-protobuf' },
+      missing,
+    );
+    await transport.ready();
+    const response = await transport.send(EMPTY_EXPORT, 2000);
+    expect(response.status).toBe('failure');
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it('posts the bytes from the worker with the configured headers and answers success', async () => {
     const response = await start().send(EMPTY_EXPORT, 2000);
     expect(response.status).toBe('success');

@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ExportResponse, IExporterTransport } from '@opentelemetry/otlp-exporter-base';
-import { type ExportWorkerSettings, fromMessage, type SentMessage } from './export-messages.js';
+import {
+  type ExportWorkerSettings,
+  fromMessage,
+  type ReadyMessage,
+  type SentMessage,
+} from './export-messages.js';
 
 /** The compiled worker next to this module (absent when the sources run untranspiled, in tests). */
 export const EXPORT_WORKER_URL = new URL('./export-worker.js', import.meta.url);
@@ -37,6 +42,7 @@ export class WorkerExportTransport implements IExporterTransport {
   readonly #settings: ExportWorkerSettings;
   readonly #pending = new Map<number, (response: ExportResponse) => void>();
   #worker: Worker | undefined;
+  #ready: Promise<void>;
   #nextId = 0;
   #stopped = false;
 
@@ -44,23 +50,46 @@ export class WorkerExportTransport implements IExporterTransport {
     this.#script = script;
     this.#settings = settings;
     // Started now, while the service starts, rather than at the first export under load.
-    this.#worker = this.#start();
+    let booted: () => void = () => undefined;
+    this.#ready = new Promise((resolve) => {
+      booted = resolve;
+    });
+    this.#worker = this.#start(booted);
   }
 
-  #start(): Worker {
+  /**
+   * Resolves once the worker has loaded its modules and built its transport, or has failed to
+   * (then the next send starts a new one); never rejects. `startTelemetry` waits for it, so the
+   * worker's boot is part of the service's start-up rather than of its first seconds of traffic.
+   */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  #start(booted: () => void = () => undefined): Worker {
     // No execArgv: the process's own (`--import @tracseq/telemetry/register`, `--input-type`,
     // loaders, `--require` agents) are for the application, not for this worker.
     const worker = new Worker(this.#script, { workerData: this.#settings, execArgv: [] });
     worker.unref();
-    worker.on('message', (message: SentMessage) => {
+    worker.on('message', (message: SentMessage | ReadyMessage) => {
+      if ('type' in message) {
+        booted();
+        return;
+      }
       const resolve = this.#pending.get(message.id);
       if (resolve === undefined) return;
       this.#pending.delete(message.id);
       this.#settled(worker);
       resolve(fromMessage(message));
     });
-    worker.on('error', (error) => this.#failAll(worker, error));
-    worker.on('exit', (code) => this.#failAll(worker, new Error(`the span export worker exited (${code})`)));
+    worker.on('error', (error) => {
+      booted();
+      this.#failAll(worker, error);
+    });
+    worker.on('exit', (code) => {
+      booted();
+      this.#failAll(worker, new Error(`the span export worker exited (${code})`));
+    });
     return worker;
   }
 
