@@ -46,7 +46,9 @@ let gcMax = 0,
   gcN = 0;
 new PerformanceObserver((l) => {
   for (const e of l.getEntries()) {
-    if (e.duration > 20) kinds.push(`${e.detail.kind}:${e.duration.toFixed(0)}`);
+    // GC entries carry { kind } in detail; the PerformanceEntry type does not say so.
+    const detail = /** @type {{ kind?: number }} */ (/** @type {any} */ (e).detail);
+    if (e.duration > 20) kinds.push(`${detail?.kind}:${e.duration.toFixed(0)}`);
     gcMax = Math.max(gcMax, e.duration);
     gcSum += e.duration;
     gcN++;
