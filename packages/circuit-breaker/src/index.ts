@@ -7,6 +7,9 @@
 
 export {
   type BreakerKey,
+  CONCURRENCY_ALGORITHMS,
+  type ConcurrencyAlgorithm,
+  type ConcurrencyPolicy,
   breakerName,
   breakerNamePattern,
   type CriticalBreakerSelector,
@@ -51,7 +54,13 @@ export {
   BreakerRejectedError,
   BreakerTimeoutError,
   CapacityError,
+  ConcurrencyLimitError,
   MaintenanceError,
 } from './errors.js';
+export {
+  type ConcurrencyLimit,
+  type ConcurrencyLimitOptions,
+  createConcurrencyLimit,
+} from './concurrency-limit.js';
 export { buildDestinationRules, type IstioTarget } from './istio-destination-rule.js';
 export { type BreakerAction, type CallOptions, LabBreaker } from './lab-breaker.js';
