@@ -9,8 +9,8 @@
 // Reported per subject: completed calls/s, p50/p99 latency of completed calls, the share of
 // attempts rejected, and the adaptive limit's mean and range over the measured seconds.
 //
-//   node bench/breaker/adaptive-concurrency.mjs [--knee 8] [--service-ms 20] [--clients 40]
-//     [--seconds 10] [--warm-up 5] [--retry-ms 5] [--json]
+//   node bench/breaker/adaptive-concurrency.mjs [--knee 8] [--service-ms 50] [--clients 40]
+//     [--seconds 10] [--warm-up 5] [--retry-ms 20] [--json]
 import { parseArgs } from 'node:util';
 import * as circuitBreaker from '@tracseq/circuit-breaker';
 import { round } from '../lib/stats.mjs';
@@ -19,11 +19,11 @@ import { contractObservers } from './subjects.mjs';
 const { values } = parseArgs({
   options: {
     knee: { type: 'string', default: '8' },
-    'service-ms': { type: 'string', default: '20' },
+    'service-ms': { type: 'string', default: '50' },
     clients: { type: 'string', default: '40' },
     seconds: { type: 'string', default: '10' },
     'warm-up': { type: 'string', default: '5' },
-    'retry-ms': { type: 'string', default: '5' },
+    'retry-ms': { type: 'string', default: '20' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -115,7 +115,14 @@ const subjects = [
   ...[4, 8, 12, 16, 32].map((n) => [`fixed ${n}`, { capacity: n }]),
   ...circuitBreaker.CONCURRENCY_ALGORITHMS.map((adaptive) => [
     `adaptive ${adaptive}`,
-    { capacity: CLIENTS * 10, concurrency: { adaptive, min: 1, max: CLIENTS, initial: 4 } },
+    {
+      capacity: CLIENTS * 10,
+      concurrency: { adaptive, min: 1, max: CLIENTS, initial: 4 },
+      // AIMD backs off on calls slower than slowCallDuration (it has no other drop signal here:
+      // no timeouts, no errors): twice the service time. Every call slow would open the breaker
+      // (slowCallRateThreshold 1), which AIMD keeps from happening.
+      ...(adaptive === 'aimd' ? { slowCallDurationMs: SERVICE_MS * 2 } : {}),
+    },
   ]),
 ];
 const results = [];
@@ -123,7 +130,9 @@ for (const [name, policy] of subjects) {
   const result = await run(name, policy);
   results.push(result);
   if (!values.json) {
-    const limit = result.limit ? `, limit mean ${result.limit.mean} (${result.limit.min}–${result.limit.max})` : '';
+    const limit = result.limit
+      ? `, limit mean ${result.limit.mean} (${result.limit.min}–${result.limit.max})`
+      : '';
     console.error(
       `${name}: ${result.callsPerSecond} calls/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, rejected ${round(result.rejectedShare * 100, 1)} %${limit}`,
     );
@@ -140,5 +149,6 @@ const table = [
       `| ${r.subject} | ${r.callsPerSecond} | ${round(r.callsPerSecond / best.callsPerSecond, 2)}× | ${r.p50Ms} | ${r.p99Ms} | ${round(r.rejectedShare * 100, 1)} % | ${r.limit ? `${r.limit.mean} (${r.limit.min}–${r.limit.max})` : '-'} |`,
   ),
 ];
-if (values.json) console.log(JSON.stringify({ knee: KNEE, serviceMs: SERVICE_MS, clients: CLIENTS, results }));
+if (values.json)
+  console.log(JSON.stringify({ knee: KNEE, serviceMs: SERVICE_MS, clients: CLIENTS, results }));
 else console.log(table.join('\n'));

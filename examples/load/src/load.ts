@@ -16,7 +16,8 @@ export const FAULTS = {
   outage: 'sample-service answers every API request 500',
   'sequencer-outage': 'sequencer-1 stops responding: its breaker opens, submissions fail',
   'sequencer-maintenance': 'sequencer-1 in declared maintenance: breaker forced open, 503s, no budget spent',
-  'sequencer-slow': 'sequencer-1 answers, but in 2.5 s instead of 5 ms: its breaker opens on slow calls (outcome slow)',
+  'sequencer-slow':
+    'sequencer-1 answers, but in 2.5 s instead of 5 ms: its breaker opens on slow calls (outcome slow)',
   'storage-outage': 'storage-service answers every request 503: submissions fail, its breaker opens',
   'storage-fill': `a batch transfer fills ${STORAGE_FILL.zone} to ${STORAGE_FILL.share * 100} % in ${STORAGE_FILL.seconds} s; it leaves when the fault ends`,
   contamination: 'a bad reagent lot: 30 % of processed samples fail QC as contaminated (usually 1 in 400)',

@@ -1,7 +1,7 @@
 import { CONCURRENCY_ALGORITHMS, type ConcurrencyAlgorithm } from '@tracseq/contract';
 import { describe, expect, it } from 'vitest';
 import { createConcurrencyLimit } from './concurrency-limit.js';
-import { seededRandom, type SimulatedInstrument, simulatedLatencyMs } from './simulated-instrument.js';
+import { type SimulatedInstrument, seededRandom, simulatedLatencyMs } from './simulated-instrument.js';
 
 const INSTRUMENT: SimulatedInstrument = { knee: 8, serviceMs: 100 };
 const CLIENTS = 40;
@@ -20,6 +20,9 @@ interface RunResult {
   readonly meanLimit: number;
   readonly rejected: number;
 }
+
+/** A pending event: [time, kind (0 = try, 1 = done), started, calls in flight at its start]. */
+type SimEvent = [number, 0 | 1, number, number];
 
 /** How calls are admitted: an adaptive algorithm, a fixed limit, or none. */
 type Admission = { readonly adaptive: ConcurrencyAlgorithm } | { readonly fixed: number };
@@ -41,7 +44,7 @@ function simulate(admission: Admission): RunResult {
   const limitNow = () => (limiter ? limiter.limit : 'fixed' in admission ? admission.fixed : CLIENTS);
   // Pending events: [time, kind (0 = try, 1 = done), started, inflight at start]. Few at once: a
   // linear scan for the earliest is enough.
-  const events: [number, 0 | 1, number, number][] = [];
+  const events: SimEvent[] = [];
   for (let i = 0; i < CLIENTS; i++) events.push([i * 0.5, 0, 0, 0]);
   let inflight = 0;
   let completed = 0;
@@ -52,10 +55,10 @@ function simulate(admission: Admission): RunResult {
   while (events.length > 0) {
     let first = 0;
     for (let i = 1; i < events.length; i++) {
-      if ((events[i] as [number])[0] < (events[first] as [number])[0]) first = i;
+      if ((events[i] as SimEvent)[0] < (events[first] as SimEvent)[0]) first = i;
     }
-    const [now, kind, started, startInflight] = events[first] as [number, 0 | 1, number, number];
-    events[first] = events[events.length - 1] as [number, 0 | 1, number, number];
+    const [now, kind, started, startInflight] = events[first] as SimEvent;
+    events[first] = events[events.length - 1] as SimEvent;
     events.pop();
     if (now >= RUN_MS) continue;
     if (kind === 0) {

@@ -39,7 +39,8 @@ describe('adaptive concurrency limit through the breaker (fake clock)', () => {
         `circuit breaker ${NAME} is at its adaptive concurrency limit (2 calls in flight)`,
       );
     }
-    const outcome = (name: string) => o.value('tracseq_circuit_breaker_calls_total', { breaker: NAME, outcome: name });
+    const outcome = (name: string) =>
+      o.value('tracseq_circuit_breaker_calls_total', { breaker: NAME, outcome: name });
     expect(await outcome('success')).toBe(2);
     expect(await outcome('rejected')).toBe(3);
     expect(await outcome('failure')).toBe(0);
@@ -101,8 +102,12 @@ describe('adaptive concurrency limit through the breaker (fake clock)', () => {
     expect(mean).toBeGreaterThanOrEqual(instrument.knee * 0.75);
     expect(mean).toBeLessThanOrEqual(instrument.knee * 2);
     expect(registry.get(KEY).concurrencyLimit()).toBe(limits.at(-1));
-    expect(await o.value('tracseq_circuit_breaker_calls_total', { breaker: NAME, outcome: 'failure' })).toBe(0);
-    expect(await o.value('tracseq_circuit_breaker_calls_total', { breaker: NAME, outcome: 'rejected' })).toBeGreaterThan(0);
+    expect(await o.value('tracseq_circuit_breaker_calls_total', { breaker: NAME, outcome: 'failure' })).toBe(
+      0,
+    );
+    expect(
+      await o.value('tracseq_circuit_breaker_calls_total', { breaker: NAME, outcome: 'rejected' }),
+    ).toBeGreaterThan(0);
     registry.dispose();
   });
 

@@ -97,7 +97,10 @@ class VegasLimit implements ConcurrencyLimit {
       return this.limit;
     }
     this.probeCount++;
-    if (this.noLoadRtt !== 0 && this.probeJitter * VEGAS_PROBE_MULTIPLIER * this.estimate <= this.probeCount) {
+    if (
+      this.noLoadRtt !== 0 &&
+      this.probeJitter * VEGAS_PROBE_MULTIPLIER * this.estimate <= this.probeCount
+    ) {
       this.resetProbeJitter();
       this.probeCount = 0;
       this.probing = 2;

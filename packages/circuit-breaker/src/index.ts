@@ -7,11 +7,11 @@
 
 export {
   type BreakerKey,
+  breakerName,
+  breakerNamePattern,
   CONCURRENCY_ALGORITHMS,
   type ConcurrencyAlgorithm,
   type ConcurrencyPolicy,
-  breakerName,
-  breakerNamePattern,
   type CriticalBreakerSelector,
   criticalBreakerSelectors,
   parseDurationMs,
@@ -49,6 +49,11 @@ export {
   retryAfterMs,
 } from './classify-error.js';
 export {
+  type ConcurrencyLimit,
+  type ConcurrencyLimitOptions,
+  createConcurrencyLimit,
+} from './concurrency-limit.js';
+export {
   BackPressureError,
   BreakerOpenError,
   BreakerRejectedError,
@@ -57,10 +62,5 @@ export {
   ConcurrencyLimitError,
   MaintenanceError,
 } from './errors.js';
-export {
-  type ConcurrencyLimit,
-  type ConcurrencyLimitOptions,
-  createConcurrencyLimit,
-} from './concurrency-limit.js';
 export { buildDestinationRules, type IstioTarget } from './istio-destination-rule.js';
 export { type BreakerAction, type CallOptions, LabBreaker } from './lab-breaker.js';

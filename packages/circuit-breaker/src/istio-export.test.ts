@@ -29,8 +29,18 @@ function validate(resource: Record<string, unknown>): void {
 describe('buildIstioExport', () => {
   const config = parseBreakerConfigYaml(SETTINGS);
   const [sequencer, robot, lims] = buildIstioExport(config, [
-    { name: 'sequencer', host: 'sequencer.lab.svc.cluster.local', namespace: 'lab', key: { lab: 'lab-a', instrument: 'sequencer-1' } },
-    { name: 'storage-robot', host: 'robot.lab.svc.cluster.local', namespace: 'lab', key: { lab: 'lab-a', instrument: 'storage-robot' } },
+    {
+      name: 'sequencer',
+      host: 'sequencer.lab.svc.cluster.local',
+      namespace: 'lab',
+      key: { lab: 'lab-a', instrument: 'sequencer-1' },
+    },
+    {
+      name: 'storage-robot',
+      host: 'robot.lab.svc.cluster.local',
+      namespace: 'lab',
+      key: { lab: 'lab-a', instrument: 'storage-robot' },
+    },
     { name: 'lims', host: 'lims.lab.svc.cluster.local', key: { lab: 'lab-a', instrument: 'lims' } },
   ]);
 

@@ -26,8 +26,8 @@ import {
   failureKind,
   retryAfterMs,
 } from './classify-error.js';
-import { type CountingWindow, countOnly, type ExtraCounter } from './count-only-status.js';
 import { type ConcurrencyLimit, createConcurrencyLimit } from './concurrency-limit.js';
+import { type CountingWindow, countOnly, type ExtraCounter } from './count-only-status.js';
 import { CallMark, CountWindow } from './count-window.js';
 import {
   BackPressureError,
@@ -358,7 +358,8 @@ export class LabBreaker {
       error = caught;
       outcome = this.outcomeOf(caught);
       if (state === 'closed') {
-        if (this.limiter !== undefined && inflight > 0) this.sampleFailure(caught, outcome, started, inflight);
+        if (this.limiter !== undefined && inflight > 0)
+          this.sampleFailure(caught, outcome, started, inflight);
         this.judge(caught);
       }
       if (outcome === 'ignored' && state !== 'disabled') this.holdBackFor(caught);
@@ -519,7 +520,10 @@ export class LabBreaker {
   /** Feeds a closed call's round-trip time to the adaptive limit; publishes the limit if it moved. */
   private sampleLimit(started: number, inflight: number, dropped: boolean): void {
     const limiter = this.limiter as ConcurrencyLimit;
-    const next = Math.min(this.policy.capacity, limiter.sample(performance.now() - started, inflight, dropped));
+    const next = Math.min(
+      this.policy.capacity,
+      limiter.sample(performance.now() - started, inflight, dropped),
+    );
     if (next === this.limit) return;
     this.limit = next;
     this.publishLimit();

@@ -19,7 +19,11 @@ const THRASHING = 1.2;
  * Latency of a call that starts with `inflight` calls (itself included) in flight, in ms;
  * `jitter` in [0, 1) spreads it by ±10 %, as a real instrument's answers vary.
  */
-export function simulatedLatencyMs(instrument: SimulatedInstrument, inflight: number, jitter: number): number {
+export function simulatedLatencyMs(
+  instrument: SimulatedInstrument,
+  inflight: number,
+  jitter: number,
+): number {
   const overload = Math.max(1, inflight / instrument.knee);
   return instrument.serviceMs * overload ** THRASHING * (0.9 + 0.2 * jitter);
 }
