@@ -521,8 +521,10 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
       timeoutMs: 110_000,
       description: 'the sequencer breaker closed again before the slow phase',
     });
+    const transitions = `sum(tracseq_circuit_breaker_transitions_total{service="sample-service",breaker="${SEQUENCER_BREAKER}",from="closed",to="open"})`;
     const failuresBefore = (await p.queryValue(calls('failure'))) ?? 0;
     const slowBefore = (await p.queryValue(calls('slow'))) ?? 0;
+    const openedBefore = (await p.queryValue(transitions)) ?? 0;
     await setFault(loadOptions, 'sequencer-slow');
     try {
       await waitFor(async () => (await p.queryValue(state('open'))) === 1, {
@@ -535,8 +537,10 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
         description: 'slow calls counted with outcome slow',
       });
       expect((await p.queryValue(calls('failure'))) ?? 0).toBe(failuresBefore);
-      const transitions = `sum(tracseq_circuit_breaker_transitions_total{service="sample-service",breaker="${SEQUENCER_BREAKER}",from="closed",to="open"})`;
-      expect((await p.queryValue(transitions)) ?? 0).toBeGreaterThanOrEqual(2);
+      await waitFor(async () => ((await p.queryValue(transitions)) ?? 0) > openedBefore, {
+        timeoutMs: 30_000,
+        description: 'a closed -> open transition counted during the slow phase',
+      });
     } finally {
       await setFault(loadOptions, 'none');
     }
