@@ -544,7 +544,8 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
     } finally {
       await setFault(loadOptions, 'none');
     }
-  });
+    // Waits out the outage phase's reset timeout (1m) first: longer than the default test timeout.
+  }, 240_000);
 
   it('paged for no service the faults did not hit, and stops every process it started', async () => {
     const hook = webhook as WebhookReceiver;
