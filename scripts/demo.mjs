@@ -350,7 +350,7 @@ const perHour = (v) => Math.round(v ?? 0).toLocaleString('en-US');
 
 async function summary() {
   const q = (expr) => prometheus.query(expr).catch(() => []);
-  const [sli, budget, burn, alerts, muted, breakers, storage, received, processed, excluded] =
+  const [sli, budget, burn, alerts, muted, breakers, storage, received, processed, excluded, slowCalls] =
     await Promise.all([
       q('1 - slo:sli_error:ratio_rate5m'),
       q('slo:period_error_budget_remaining:ratio'),
@@ -364,6 +364,7 @@ async function summary() {
       q('sum(rate(tracseq_samples_received_total[1m])) * 3600'),
       q('sum by (outcome) (rate(tracseq_samples_processed_total[1m])) * 3600'),
       q('sum(tracseq_http_server_excluded_requests_total)'),
+      q('sum by (breaker) (tracseq_circuit_breaker_calls_total{outcome="slow"})'),
     ]);
   const rows = [['SLO', 'SLI (5m)', 'budget left', 'burn']];
   for (const s of [...sli].sort((a, b) => a.metric.slo_id.localeCompare(b.metric.slo_id))) {
@@ -410,6 +411,12 @@ async function summary() {
   const kept = Math.round(excluded[0]?.value ?? 0);
   if (fault === 'sequencer-maintenance' || kept > 0)
     lines.push(`  requests kept out of the SLIs by maintenance: ${kept}`);
+  // Calls that succeeded but took longer than their breaker's slowCallDuration.
+  const slow = slowCalls.filter((s) => s.value > 0);
+  if (fault === 'sequencer-slow' || slow.length > 0)
+    lines.push(
+      `  slow calls (succeeded, slower than slowCallDuration): ${slow.map((s) => `${s.metric.breaker} ${Math.round(s.value)}`).join(', ') || 'none yet'}`,
+    );
   console.log(lines.join('\n'));
 }
 const timer = setInterval(() => summary().catch(() => undefined), 5_000);

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1';
+import { EnvoyFilter } from '@kubernetes-models/istio/networking.istio.io/v1alpha3';
 import {
   PrometheusRule,
   ServiceMonitor,
@@ -27,6 +28,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor as never,
   'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule as never,
   'networking.istio.io/v1/DestinationRule': DestinationRule as never,
+  'networking.istio.io/v1alpha3/EnvoyFilter': EnvoyFilter as never,
 };
 
 function yamlFiles(dir: string): string[] {
@@ -56,6 +58,7 @@ describe('Kubernetes manifests', () => {
       'ServiceMonitor',
       'PrometheusRule',
       'DestinationRule',
+      'EnvoyFilter',
       'CronJob',
     ]) {
       expect(kinds).toContain(kind);

@@ -510,6 +510,43 @@ describe('SLO alerting end to end: example services, real Prometheus and Alertma
     expect((await p.queryValue(fill)) ?? 1).toBeLessThan(0.5);
   });
 
+  it('opens the sequencer breaker on slow calls when the sequencer answers slowly: outcome slow, no failures', async () => {
+    const p = prometheus as PrometheusHandle;
+    const state = (s: string) =>
+      `tracseq_circuit_breaker_state{service="sample-service",breaker="${SEQUENCER_BREAKER}",state="${s}"}`;
+    const calls = (outcome: string) =>
+      `sum(tracseq_circuit_breaker_calls_total{service="sample-service",breaker="${SEQUENCER_BREAKER}",outcome="${outcome}"})`;
+    // The outage phase left the breaker open; it closes after its reset timeout (1m) and a trial.
+    await waitFor(async () => (await p.queryValue(state('closed'))) === 1, {
+      timeoutMs: 110_000,
+      description: 'the sequencer breaker closed again before the slow phase',
+    });
+    const transitions = `sum(tracseq_circuit_breaker_transitions_total{service="sample-service",breaker="${SEQUENCER_BREAKER}",from="closed",to="open"})`;
+    const failuresBefore = (await p.queryValue(calls('failure'))) ?? 0;
+    const slowBefore = (await p.queryValue(calls('slow'))) ?? 0;
+    const openedBefore = (await p.queryValue(transitions)) ?? 0;
+    await setFault(loadOptions, 'sequencer-slow');
+    try {
+      await waitFor(async () => (await p.queryValue(state('open'))) === 1, {
+        timeoutMs: 60_000,
+        description: `${state('open')} == 1 on slow calls`,
+      });
+      // Opened by the slow-call rate: at least the minimum volume (5) of slow calls, no failures.
+      await waitFor(async () => ((await p.queryValue(calls('slow'))) ?? 0) - slowBefore >= 3, {
+        timeoutMs: 30_000,
+        description: 'slow calls counted with outcome slow',
+      });
+      expect((await p.queryValue(calls('failure'))) ?? 0).toBe(failuresBefore);
+      await waitFor(async () => ((await p.queryValue(transitions)) ?? 0) > openedBefore, {
+        timeoutMs: 30_000,
+        description: 'a closed -> open transition counted during the slow phase',
+      });
+    } finally {
+      await setFault(loadOptions, 'none');
+    }
+    // Waits out the outage phase's reset timeout (1m) first: longer than the default test timeout.
+  }, 240_000);
+
   it('paged for no service the faults did not hit, and stops every process it started', async () => {
     const hook = webhook as WebhookReceiver;
     // The one alert of storage-service the run provoked: the filled zone.

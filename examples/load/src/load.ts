@@ -5,6 +5,9 @@
  */
 const STORAGE_FILL = { zone: 'freezer_minus_80', share: 0.97, seconds: 20 } as const;
 
+/** Fault `sequencer-slow`: how long sequencer-1 takes, past its slowCallDuration of 5 s. */
+const SEQUENCER_SLOW_MS = 6_000;
+
 /** Faults the generator can inject into the example services, with what each one does. */
 export const FAULTS = {
   none: 'no fault',
@@ -13,6 +16,8 @@ export const FAULTS = {
   outage: 'sample-service answers every API request 500',
   'sequencer-outage': 'sequencer-1 stops responding: its breaker opens, submissions fail',
   'sequencer-maintenance': 'sequencer-1 in declared maintenance: breaker forced open, 503s, no budget spent',
+  'sequencer-slow':
+    'sequencer-1 answers, but in 6 s instead of 5 ms: its breaker opens on slow calls (outcome slow)',
   'storage-outage': 'storage-service answers every request 503: submissions fail, its breaker opens',
   'storage-fill': `a batch transfer fills ${STORAGE_FILL.zone} to ${STORAGE_FILL.share * 100} % in ${STORAGE_FILL.seconds} s; it leaves when the fault ends`,
   contamination: 'a bad reagent lot: 30 % of processed samples fail QC as contaminated (usually 1 in 400)',
@@ -129,6 +134,8 @@ export async function setFault(options: LoadOptions, fault: FaultKind): Promise<
       sequencerOutage: fault === 'sequencer-outage',
       // A declared maintenance window (not an outage): rejections stay out of the SLIs.
       sequencerMaintenanceMinutes: fault === 'sequencer-maintenance' ? 60 : 0,
+      // Past the sequencer's slowCallDuration (5 s), well within its timeout (30 s).
+      sequencerSlowMs: fault === 'sequencer-slow' ? SEQUENCER_SLOW_MS : 0,
       contaminatedReagents: fault === 'contamination',
     }),
     postFault(storage, {

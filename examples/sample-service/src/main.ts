@@ -42,9 +42,10 @@ interface Sample {
 const MAX_SAMPLES = 50_000;
 const samples = new Map<string, Sample>();
 const inventory = new Map<string, number>();
-let faults: Faults & { sequencerOutage: boolean; contaminatedReagents: boolean } = {
+let faults: Faults & { sequencerOutage: boolean; sequencerSlowMs: number; contaminatedReagents: boolean } = {
   ...NO_FAULTS,
   sequencerOutage: false,
+  sequencerSlowMs: 0,
   contaminatedReagents: false,
 };
 
@@ -166,7 +167,8 @@ api.post('/', async (req, res) => {
           run: () =>
             breakers.call(key('sequencer-1', 'schedule'), async (signal) => {
               if (faults.sequencerOutage) throw new HttpError(503, 'sequencer-1 is not responding');
-              await new Promise((r) => setTimeout(r, 5));
+              // A slow sequencer still answers: the breaker counts the call slow, not failed.
+              await new Promise((r) => setTimeout(r, faults.sequencerSlowMs || 5));
               signal.throwIfAborted();
             }),
         },
@@ -252,12 +254,18 @@ app.post('/admin/faults', (req, res) => {
   const {
     sequencerOutage: outage,
     sequencerMaintenanceMinutes: minutes,
+    sequencerSlowMs: slowMs,
     contaminatedReagents: badReagents,
   } = req.body as {
     sequencerOutage?: unknown;
     sequencerMaintenanceMinutes?: unknown;
+    sequencerSlowMs?: unknown;
     contaminatedReagents?: unknown;
   };
+  if (slowMs !== undefined && (typeof slowMs !== 'number' || slowMs < 0 || slowMs > 60_000)) {
+    res.status(400).json({ error: 'sequencerSlowMs must be 0..60000 (0 ends it)' });
+    return;
+  }
   if (badReagents !== undefined && typeof badReagents !== 'boolean') {
     res.status(400).json({ error: 'contaminatedReagents must be true or false' });
     return;
@@ -281,6 +289,7 @@ app.post('/admin/faults', (req, res) => {
   faults = {
     ...next,
     sequencerOutage: typeof outage === 'boolean' ? outage : faults.sequencerOutage,
+    sequencerSlowMs: typeof slowMs === 'number' ? slowMs : faults.sequencerSlowMs,
     contaminatedReagents: badReagents ?? faults.contaminatedReagents,
   };
   telemetry.logger.warn({ faults }, 'fault injection changed');

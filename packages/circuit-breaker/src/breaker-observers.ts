@@ -18,6 +18,8 @@ export interface BreakerMetrics {
   readonly calls: { inc(labels: Labels, value?: number): void };
   readonly duration: { observe(labels: Labels, value: number): void };
   readonly transitions: { inc(labels: Labels, value?: number): void };
+  /** `tracseq_circuit_breaker_concurrency_limit`; set only by breakers with a `concurrency` policy. */
+  readonly concurrencyLimit?: { set(labels: Labels, value: number): void };
 }
 
 /** Picks the breaker metrics out of a registry made by `createMetricsRegistry`. */
@@ -27,6 +29,7 @@ export function breakerMetricsFrom(metrics: ContractMetrics): BreakerMetrics {
     calls: metrics.circuitBreakerCalls,
     duration: metrics.circuitBreakerCallDuration,
     transitions: metrics.circuitBreakerTransitions,
+    concurrencyLimit: metrics.circuitBreakerConcurrencyLimit,
   };
 }
 

@@ -71,9 +71,27 @@ export class BackPressureError extends BreakerRejectedError {
 
 /** More calls are in flight than the breaker's capacity allows. */
 export class CapacityError extends BreakerRejectedError {
-  constructor(breaker: string, capacity: number) {
-    super(breaker, `circuit breaker ${breaker} is at capacity (${capacity} calls in flight)`);
+  constructor(breaker: string, capacity: number, message?: string) {
+    super(breaker, message ?? `circuit breaker ${breaker} is at capacity (${capacity} calls in flight)`);
     this.name = 'CapacityError';
+  }
+}
+
+/**
+ * More calls are in flight than the breaker's adaptive concurrency limit allows now (a
+ * {@link CapacityError}: rejected fast, never a failure).
+ */
+export class ConcurrencyLimitError extends CapacityError {
+  /** The limit when the call was rejected. */
+  readonly limit: number;
+  constructor(breaker: string, limit: number) {
+    super(
+      breaker,
+      limit,
+      `circuit breaker ${breaker} is at its adaptive concurrency limit (${limit} calls in flight)`,
+    );
+    this.name = 'ConcurrencyLimitError';
+    this.limit = limit;
   }
 }
 

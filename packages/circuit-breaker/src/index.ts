@@ -9,6 +9,9 @@ export {
   type BreakerKey,
   breakerName,
   breakerNamePattern,
+  CONCURRENCY_ALGORITHMS,
+  type ConcurrencyAlgorithm,
+  type ConcurrencyPolicy,
   type CriticalBreakerSelector,
   criticalBreakerSelectors,
   parseDurationMs,
@@ -46,11 +49,17 @@ export {
   retryAfterMs,
 } from './classify-error.js';
 export {
+  type ConcurrencyLimit,
+  type ConcurrencyLimitOptions,
+  createConcurrencyLimit,
+} from './concurrency-limit.js';
+export {
   BackPressureError,
   BreakerOpenError,
   BreakerRejectedError,
   BreakerTimeoutError,
   CapacityError,
+  ConcurrencyLimitError,
   MaintenanceError,
 } from './errors.js';
 export { buildDestinationRules, type IstioTarget } from './istio-destination-rule.js';

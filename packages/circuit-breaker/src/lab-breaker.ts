@@ -26,6 +26,7 @@ import {
   failureKind,
   retryAfterMs,
 } from './classify-error.js';
+import { type ConcurrencyLimit, createConcurrencyLimit } from './concurrency-limit.js';
 import { type CountingWindow, countOnly, type ExtraCounter } from './count-only-status.js';
 import { CallMark, CountWindow } from './count-window.js';
 import {
@@ -34,6 +35,7 @@ import {
   type BreakerRejectedError,
   BreakerTimeoutError,
   CapacityError,
+  ConcurrencyLimitError,
   MaintenanceError,
 } from './errors.js';
 
@@ -177,6 +179,14 @@ export class LabBreaker {
   private readonly lastCalls: CountWindow | undefined;
   /** Why the breaker is being opened, when not for opossum's failure ratio (see `open` event). */
   private tripReason: string | undefined;
+  /**
+   * Calls admitted in flight at once: the capacity, or the adaptive limit (never above the
+   * capacity) when the policy has `concurrency`. One field either way, so a breaker without a
+   * concurrency policy checks exactly what it checked before.
+   */
+  private limit: number;
+  /** The adaptive concurrency limit; none without a `concurrency` policy. */
+  private readonly limiter: ConcurrencyLimit | undefined;
 
   constructor(
     key: BreakerKey,
@@ -247,9 +257,28 @@ export class LabBreaker {
         `circuit breaker ${this.name}: opossum's window was not recognised; slow calls and errorThresholds never open the breaker`,
       );
     }
+    this.limit = policy.capacity;
+    if (policy.concurrency !== undefined) {
+      this.limiter = createConcurrencyLimit(policy.concurrency, {
+        // AIMD backs off on calls slower than this: the policy's own idea of too slow.
+        dropAfterMs:
+          policy.slowCallDurationMs > 0
+            ? policy.slowCallDurationMs
+            : policy.timeoutMs > 0
+              ? policy.timeoutMs
+              : undefined,
+      });
+      this.limit = Math.min(policy.capacity, this.limiter.limit);
+      this.publishLimit();
+    }
     this.current = this.computeState();
     this.publishState();
     this.scheduleMaintenance();
+  }
+
+  /** Calls admitted in flight at once now: the adaptive limit, or the capacity without one. */
+  concurrencyLimit(): number {
+    return this.limit;
   }
 
   /** The state now (maintenance windows are read from the clock). */
@@ -293,6 +322,7 @@ export class LabBreaker {
   ): Promise<T> {
     let error: unknown;
     let outcome: CallOutcome;
+    let inflight = 0;
     try {
       let result: T;
       let slow = false;
@@ -300,12 +330,13 @@ export class LabBreaker {
         // What opossum's fire() would do, without its promise layers: the window counts the
         // call ('fire'), then its success or failure (judge).
         this.opossum.emit('fire');
-        this.inFlight++;
+        inflight = ++this.inFlight;
         try {
           result = await this.run(action, options.signal, started);
         } finally {
           this.inFlight--;
         }
+        if (this.limiter !== undefined) this.sampleLimit(started, inflight, false);
         this.opossum.emit('success');
         slow = this.isSlow(started);
         if (slow) this.judgeSlow();
@@ -326,7 +357,11 @@ export class LabBreaker {
     } catch (caught) {
       error = caught;
       outcome = this.outcomeOf(caught);
-      if (state === 'closed') this.judge(caught);
+      if (state === 'closed') {
+        if (this.limiter !== undefined && inflight > 0)
+          this.sampleFailure(caught, outcome, started, inflight);
+        this.judge(caught);
+      }
       if (outcome === 'ignored' && state !== 'disabled') this.holdBackFor(caught);
     }
     return this.fail(error, outcome, state, started, options);
@@ -385,7 +420,11 @@ export class LabBreaker {
         return new BackPressureError(this.name, new Date(this.backPressureUntil));
       this.backPressureUntil = 0;
     }
-    if (this.inFlight >= this.policy.capacity) return new CapacityError(this.name, this.policy.capacity);
+    if (this.inFlight >= this.limit) {
+      return this.limiter === undefined
+        ? new CapacityError(this.name, this.policy.capacity)
+        : new ConcurrencyLimitError(this.name, this.limit);
+    }
     if (state === 'open') {
       this.retryAfter ??= new Date(this.openedAt + this.policy.resetTimeoutMs);
       return new BreakerOpenError(this.name, this.retryAfter);
@@ -476,6 +515,33 @@ export class LabBreaker {
         `circuit breaker ${this.name}: 429 with Retry-After; holding calls back until ${new Date(until).toISOString()}`,
       );
     }
+  }
+
+  /** Feeds a closed call's round-trip time to the adaptive limit; publishes the limit if it moved. */
+  private sampleLimit(started: number, inflight: number, dropped: boolean): void {
+    const limiter = this.limiter as ConcurrencyLimit;
+    const next = Math.min(
+      this.policy.capacity,
+      limiter.sample(performance.now() - started, inflight, dropped),
+    );
+    if (next === this.limit) return;
+    this.limit = next;
+    this.publishLimit();
+  }
+
+  /**
+   * A closed call that failed: timeouts and overload (408/429) are drops (the dependency is
+   * saturated: the limit backs off); other failures say nothing about concurrency and are not
+   * sampled, as in Netflix's limiter (`onIgnore`).
+   */
+  private sampleFailure(error: unknown, outcome: CallOutcome, started: number, inflight: number): void {
+    if (outcome === 'timeout' || failureKind(error, this.classify) === 'overload') {
+      this.sampleLimit(started, inflight, true);
+    }
+  }
+
+  private publishLimit(): void {
+    this.observers.metrics?.concurrencyLimit?.set({ [LABEL.breaker]: this.name }, this.limit);
   }
 
   /** Whether a call that started at `started` (performance.now()) and just succeeded was slow. */

@@ -265,6 +265,7 @@ describe('live: every dashboard query returns data from a real Prometheus', () =
         metrics.circuitBreakerState.set({ breaker, state }, state === current ? 1 : 0);
     }
     metrics.circuitBreakerTransitions.inc({ breaker: 'lab-a/sequencer-1/*', from: 'closed', to: 'open' });
+    metrics.circuitBreakerConcurrencyLimit.set({ breaker: 'lab-a/lims/lookup' }, 6);
 
     const workflowSteps = (fail: boolean) => [
       { name: 'validate', run: () => undefined },

@@ -141,7 +141,7 @@ describe('tracseq-breakers CLI', () => {
       code: 0,
       stdout:
         `${a}: valid: 1 breaker rule(s), 0 instrument maintenance window(s)\n` +
-        `${b}: valid: 3 breaker rule(s), 2 instrument maintenance window(s)\n`,
+        `${b}: valid: 4 breaker rule(s), 2 instrument maintenance window(s)\n`,
       stderr: '',
     });
   });
@@ -169,7 +169,7 @@ describe('tracseq-breakers CLI', () => {
     });
   });
 
-  it('writes the DestinationRules npm run generate commits, naming each file it wrote', async () => {
+  it('writes the DestinationRules and EnvoyFilters npm run generate commits, naming each file it wrote and warning per policy', async () => {
     const out = join(tmp, 'istio');
     const run = await cli([
       'istio',
@@ -186,12 +186,18 @@ describe('tracseq-breakers CLI', () => {
     expect(run).toEqual({
       code: 0,
       stdout: [
-        `wrote ${out}/storage-service.yaml: DestinationRule storage-service for storage-service.tracseq.svc.cluster.local (breaker lab-a/storage-service/*)`,
-        `wrote ${out}/sample-service.yaml: DestinationRule sample-service for sample-service.tracseq.svc.cluster.local (breaker lab-a/sample-service/*)`,
+        `wrote ${out}/storage-service.yaml: DestinationRule storage-service and 1 EnvoyFilter(s) for storage-service.tracseq.svc.cluster.local (breaker lab-a/storage-service/*)`,
+        `wrote ${out}/sample-service.yaml: DestinationRule sample-service and 1 EnvoyFilter(s) for sample-service.tracseq.svc.cluster.local (breaker lab-a/sample-service/*)`,
         `2 DestinationRule(s) written to ${out}`,
         '',
       ].join('\n'),
-      stderr: '',
+      // The failure ratio: a DestinationRule only approximates it, an EnvoyFilter expresses it.
+      stderr: ['storage-service', 'sample-service']
+        .map(
+          (name) =>
+            `warning: ${name} (breaker lab-a/${name}/*): errorThreshold 50 % over 10 calls is a failure ratio; the DestinationRule approximates it as consecutive5xxErrors 5; EnvoyFilter ${name}-failure-percentage sets Envoy's failure-percentage ejection\n`,
+        )
+        .join(''),
     });
     for (const name of ['storage-service.yaml', 'sample-service.yaml']) {
       expect(readFileSync(join(out, name), 'utf8')).toBe(

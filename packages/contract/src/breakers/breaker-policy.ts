@@ -17,6 +17,24 @@ export type FailureKind = (typeof FAILURE_KINDS)[number];
  */
 export type BreakerWindow = { readonly type: 'time' } | { readonly type: 'count'; readonly size: number };
 
+/** The algorithms an adaptive concurrency limit can follow (Netflix concurrency-limits). */
+export const CONCURRENCY_ALGORITHMS = ['vegas', 'gradient2', 'aimd'] as const;
+
+/** One of {@link CONCURRENCY_ALGORITHMS}. */
+export type ConcurrencyAlgorithm = (typeof CONCURRENCY_ALGORITHMS)[number];
+
+/**
+ * An adaptive concurrency limit: how many calls may be in flight at once, moved by `adaptive`
+ * from measured latency between `min` and `max`, starting at `initial`. Calls beyond it are
+ * rejected fast (outcome `rejected`, never a failure).
+ */
+export interface ConcurrencyPolicy {
+  readonly adaptive: ConcurrencyAlgorithm;
+  readonly min: number;
+  readonly max: number;
+  readonly initial: number;
+}
+
 /** The settings of one breaker, all durations in milliseconds. */
 export interface BreakerPolicy {
   /** Abort the action after this long; `0` disables the timeout. */
@@ -61,6 +79,11 @@ export interface BreakerPolicy {
    * window holds `volumeThreshold` calls; the default 1 opens only when every call is slow.
    */
   readonly slowCallRateThreshold: number;
+  /**
+   * An adaptive concurrency limit beside the fixed `capacity` (which stays the hard ceiling);
+   * `undefined` (the default) has none.
+   */
+  readonly concurrency: ConcurrencyPolicy | undefined;
 }
 
 /** One rule: a key pattern and the settings it overrides. */
@@ -94,6 +117,7 @@ export const DEFAULT_BREAKER_POLICY: BreakerPolicy = {
   openAlertAfterMs: 300_000,
   slowCallDurationMs: 0,
   slowCallRateThreshold: 1,
+  concurrency: undefined,
 };
 
 /** No rules, no windows: every breaker gets {@link DEFAULT_BREAKER_POLICY}. */

@@ -4,7 +4,7 @@
  * an error message suggests for a field.
  */
 
-import { FAILURE_KINDS } from '../breakers/breaker-policy.js';
+import { CONCURRENCY_ALGORITHMS, FAILURE_KINDS } from '../breakers/breaker-policy.js';
 
 const DURATION_PATTERN =
   '^(?=\\d)(\\d+(\\.\\d+)?d)?(\\d+(\\.\\d+)?h)?(\\d+(\\.\\d+)?m)?(\\d+(\\.\\d+)?s)?(\\d+(\\.\\d+)?ms)?$';
@@ -121,6 +121,23 @@ const policyProperties = {
     exclusiveMinimum: 0,
     maximum: 1,
     'x-hint': 'a ratio in (0, 1], e.g. slowCallRateThreshold: 0.5 to open when half the calls are slow',
+  },
+  concurrency: {
+    type: 'object',
+    description:
+      'Adaptive concurrency limit: calls in flight beyond it are rejected fast (outcome rejected, never a failure); the limit follows measured latency between min and max (capacity stays the hard ceiling)',
+    additionalProperties: false,
+    required: ['adaptive'],
+    properties: {
+      adaptive: {
+        enum: [...CONCURRENCY_ALGORITHMS],
+        'x-hint': `one of ${CONCURRENCY_ALGORITHMS.join(', ')} (Netflix concurrency-limits), e.g. adaptive: gradient2`,
+      },
+      min: wholeNumber('Lowest the limit goes (default 1)', 1),
+      max: wholeNumber("Highest the limit goes (default the policy's capacity)", 20),
+      initial: wholeNumber('Limit before any latency was measured (default 10, kept within min..max)', 4),
+    },
+    'x-hint': 'e.g. concurrency: { adaptive: vegas, min: 1, max: 20, initial: 4 }',
   },
 } as const;
 

@@ -253,6 +253,57 @@ describe('breakers section', () => {
     ]);
   });
 
+  it('reads concurrency: none by default, min/max/initial filled in, inherited by rules', () => {
+    expect(DEFAULT_BREAKER_POLICY.concurrency).toBeUndefined();
+    const config = parseLabSettings(
+      [
+        'lab: a',
+        'breakers:',
+        '  defaults: { capacity: 30, concurrency: { adaptive: gradient2 } }',
+        '  rules:',
+        '    - { match: { instrument: robot }, concurrency: { adaptive: vegas, min: 2, max: 8, initial: 4 } }',
+        '    - { match: { instrument: lims }, capacity: 6 }',
+        '    - { match: { instrument: sequencer-1 }, timeout: 1s }',
+        '',
+      ].join('\n'),
+    ).breakers;
+    expect(config.defaults.concurrency).toEqual({ adaptive: 'gradient2', min: 1, max: 30, initial: 10 });
+    expect(config.rules.map((r) => r.policy.concurrency)).toEqual([
+      { adaptive: 'vegas', min: 2, max: 8, initial: 4 },
+      { adaptive: 'gradient2', min: 1, max: 6, initial: 6 },
+      { adaptive: 'gradient2', min: 1, max: 30, initial: 10 },
+    ]);
+  });
+
+  it('locates concurrency problems and says how to fix them', () => {
+    const problems = (...rules: string[]) =>
+      problemsOf(() =>
+        parseLabSettings(['lab: a', 'breakers:', '  rules:', ...rules, ''].join('\n'), 'lab.yaml'),
+      );
+    expect(
+      problems(
+        '    - { match: { instrument: a }, concurrency: { adaptive: bbr } }',
+        '    - { match: { instrument: b }, concurrency: { adaptive: aimd, min: 0 } }',
+        '    - { match: { instrument: c }, concurrency: { min: 2 } }',
+      ),
+    ).toEqual([
+      'lab.yaml:4:60: breakers.rules[0].concurrency.adaptive: "bbr" is not one of "vegas", "gradient2", "aimd". Fix: use one of vegas, gradient2, aimd',
+      'lab.yaml:5:71: breakers.rules[1].concurrency.min: 0 is not >= 1. Fix: a whole number >= 1, e.g. 1',
+      'lab.yaml:6:48: breakers.rules[2].concurrency: missing required field "adaptive". Fix: one of vegas, gradient2, aimd (Netflix concurrency-limits), e.g. adaptive: gradient2',
+    ]);
+    expect(
+      problems(
+        '    - { match: { instrument: a }, concurrency: { adaptive: vegas, min: 5, max: 2 } }',
+        '    - { match: { instrument: b }, concurrency: { adaptive: aimd, min: 2, max: 8, initial: 9 } }',
+        '    - { match: { instrument: c }, capacity: 4, concurrency: { adaptive: aimd, max: 8 } }',
+      ),
+    ).toEqual([
+      'lab.yaml:4:72: breakers.rules[0].concurrency.min: min (5) is above max (2). Fix: make min <= max, e.g. concurrency: { adaptive: vegas, min: 1, max: 2 }',
+      'lab.yaml:5:91: breakers.rules[1].concurrency.initial: initial (9) is not within min..max (2..8). Fix: choose initial between 2 and 8, e.g. initial: 2',
+      'lab.yaml:6:84: breakers.rules[2].concurrency.max: max (8) is above capacity (4), the hard ceiling of calls in flight. Fix: lower max to at most 4, or raise capacity',
+    ]);
+  });
+
   it('reads window: a count of calls, or a time that rollingWindow also sets', () => {
     expect(DEFAULT_BREAKER_POLICY.window).toEqual({ type: 'time' });
     const config = parseLabSettings(

@@ -5,6 +5,8 @@ import {
   type BreakerConfig,
   type BreakerPolicy,
   type BreakerWindow,
+  type ConcurrencyAlgorithm,
+  type ConcurrencyPolicy,
   DEFAULT_BREAKER_CONFIG,
   DEFAULT_BREAKER_POLICY,
 } from '../breakers/breaker-policy.js';
@@ -193,6 +195,58 @@ function windowOf(
   return { rollingWindowMs: base.rollingWindowMs, window: { type: 'count', size: spec.size } };
 }
 
+/** Default starting limit of an adaptive concurrency limit, before min and max clamp it. */
+const DEFAULT_INITIAL_CONCURRENCY = 10;
+
+/**
+ * A policy's adaptive concurrency limit, with min, max and initial filled in and checked against
+ * each other and the capacity (the hard ceiling). A rule's `concurrency` replaces the inherited
+ * one whole.
+ */
+function concurrencyOf(
+  raw: Raw,
+  base: BreakerPolicy,
+  capacity: number,
+  at: SpecPath,
+  problems: Problems,
+): ConcurrencyPolicy | undefined {
+  const spec = raw.concurrency as
+    | { adaptive: ConcurrencyAlgorithm; min?: number; max?: number; initial?: number }
+    | undefined;
+  if (spec === undefined) {
+    const inherited = base.concurrency;
+    if (inherited === undefined || inherited.max <= capacity) return inherited;
+    // A rule lowering capacity below the inherited max: the limit never goes above capacity.
+    const max = Math.max(inherited.min, capacity);
+    return { ...inherited, max, initial: Math.min(inherited.initial, max) };
+  }
+  const min = spec.min ?? 1;
+  const max = spec.max ?? Math.max(min, capacity);
+  const initial = spec.initial ?? Math.min(max, Math.max(min, DEFAULT_INITIAL_CONCURRENCY));
+  const here = [...at, 'concurrency'];
+  if (min > max) {
+    problems.add(
+      [...here, 'min'],
+      `min (${min}) is above max (${max})`,
+      `make min <= max, e.g. concurrency: { adaptive: ${spec.adaptive}, min: 1, max: ${Math.max(max, 1)} }`,
+    );
+  } else if (initial < min || initial > max) {
+    problems.add(
+      [...here, 'initial'],
+      `initial (${initial}) is not within min..max (${min}..${max})`,
+      `choose initial between ${min} and ${max}, e.g. initial: ${min}`,
+    );
+  }
+  if (spec.max !== undefined && max > capacity) {
+    problems.add(
+      [...here, 'max'],
+      `max (${max}) is above capacity (${capacity}), the hard ceiling of calls in flight`,
+      `lower max to at most ${capacity}, or raise capacity`,
+    );
+  }
+  return { adaptive: spec.adaptive, min, max, initial };
+}
+
 function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems): BreakerPolicy {
   const ms = (key: string, fallback: number) =>
     raw[key] === undefined ? fallback : parseDurationMs(raw[key] as string | number);
@@ -223,6 +277,7 @@ function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems)
       `make rollingWindow several times slowCallDuration, e.g. rollingWindow: ${Math.ceil((slowCallDurationMs * 5) / 1000)}s`,
     );
   }
+  const capacity = pick('capacity', base.capacity);
   return {
     timeoutMs: ms('timeout', base.timeoutMs),
     errorThreshold: pick('errorThreshold', base.errorThreshold),
@@ -233,13 +288,14 @@ function policy(raw: Raw, base: BreakerPolicy, at: SpecPath, problems: Problems)
     window,
     resetTimeoutMs: ms('resetTimeout', base.resetTimeoutMs),
     halfOpenTrials: pick('halfOpenTrials', base.halfOpenTrials),
-    capacity: pick('capacity', base.capacity),
+    capacity,
     critical: pick('critical', base.critical),
     enabled: pick('enabled', base.enabled),
     maintenance,
     openAlertAfterMs: ms('openAlertAfter', base.openAlertAfterMs),
     slowCallDurationMs,
     slowCallRateThreshold: pick('slowCallRateThreshold', base.slowCallRateThreshold),
+    concurrency: concurrencyOf(raw, base, capacity, at, problems),
   };
 }
 

@@ -183,6 +183,12 @@ export const METRICS = {
       { name: 'to', description: 'State entered', values: BREAKER_STATES },
     ],
   },
+  circuitBreakerConcurrencyLimit: {
+    name: 'tracseq_circuit_breaker_concurrency_limit',
+    type: 'gauge',
+    help: 'Current adaptive concurrency limit of a circuit breaker: calls in flight beyond it are rejected.',
+    labels: [breakerLabel],
+  },
   logRecords: {
     name: 'tracseq_telemetry_log_records_total',
     type: 'counter',

@@ -84,7 +84,7 @@ describe('buildDashboards', () => {
       'lab-operations.json': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
       'storage-capacity.json': [1, 2, 3, 4, 5, 6, 7, 8, 9],
       'runtime.json': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18],
-      'circuit-breakers.json': [1, 2, 3, 4, 5, 6, 7, 13, 8, 9, 10, 11, 12],
+      'circuit-breakers.json': [1, 2, 3, 4, 5, 6, 7, 13, 8, 9, 14, 10, 11, 12],
     });
     // Without storage zones the deviation panel (8) is left out; the others keep their ids.
     const bare = buildDashboards()['storage-capacity.json'] as JsonObject;

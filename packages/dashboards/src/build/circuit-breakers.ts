@@ -27,6 +27,7 @@ const STATE = METRICS.circuitBreakerState;
 const CALLS = METRICS.circuitBreakerCalls;
 const CALL_DURATION = METRICS.circuitBreakerCallDuration;
 const TRANSITIONS = METRICS.circuitBreakerTransitions;
+const CONCURRENCY_LIMIT = METRICS.circuitBreakerConcurrencyLimit;
 const BREAKER = breakerLabel.name;
 const STATE_LABEL = labelOf(STATE, 'state');
 const OUTCOME = labelOf(CALLS, 'outcome');
@@ -67,7 +68,7 @@ const NAME_MAPPINGS: ValueMapping[] = [
 
 /**
  * Circuit breakers: state over time per breaker, calls by outcome, failure and slow-call rates, rejected and
- * fallback calls, call latency, and state transitions.
+ * fallback calls, call latency, adaptive concurrency limits, and state transitions.
  */
 export const circuitBreakers: DashboardModule = ({ config }) => {
   const extra = config.serviceSelector.matchers;
@@ -91,7 +92,7 @@ export const circuitBreakers: DashboardModule = ({ config }) => {
     name: 'circuit-breakers',
     title: 'TracSeq / Circuit breakers',
     description:
-      'Which instruments, LIMS calls and downstream services are cut off, and why? Breaker state over time, calls by outcome, failure ratio and slow-call rate, rejected and fallback calls, call latency and state transitions.',
+      'Which instruments, LIMS calls and downstream services are cut off, and why? Breaker state over time, calls by outcome, failure ratio and slow-call rate, rejected and fallback calls, call latency, adaptive concurrency limits and state transitions.',
     variables: [
       {
         name: 'service',
@@ -237,7 +238,7 @@ export const circuitBreakers: DashboardModule = ({ config }) => {
             kind: 'timeseries',
             title: 'Rejected and fallback calls',
             description:
-              'Calls per second a breaker short-circuited: rejected (open, forced open or over capacity) and answered by a fallback. Non-zero means users get degraded answers.',
+              'Calls per second a breaker short-circuited: rejected (open, forced open, over capacity or over the adaptive concurrency limit) and answered by a fallback. Non-zero means users get degraded answers.',
             unit: 'ops',
             width: 12,
             stacked: true,
@@ -258,6 +259,21 @@ export const circuitBreakers: DashboardModule = ({ config }) => {
             queries: [
               {
                 expr: histogramQuantile(0.95, scoped(seriesOf(CALL_DURATION, '_bucket')), [BREAKER]),
+                legend: `{{${BREAKER}}}`,
+              },
+            ],
+          },
+          {
+            id: 14,
+            kind: 'timeseries',
+            title: 'Adaptive concurrency limit',
+            description: `Calls each breaker with a concurrency policy lets in flight at once now (${CONCURRENCY_LIMIT.name}); vegas, gradient2 or aimd move it with measured latency, and calls beyond it are rejected. Falling means the instrument slowed down under load. Empty for breakers without a concurrency policy.`,
+            unit: 'short',
+            width: 24,
+            min: 0,
+            queries: [
+              {
+                expr: maxBy([BREAKER], scoped(seriesOf(CONCURRENCY_LIMIT))),
                 legend: `{{${BREAKER}}}`,
               },
             ],
