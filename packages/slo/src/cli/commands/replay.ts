@@ -38,7 +38,8 @@ export const replayCommand: Command = {
     },
   },
   async run(context) {
-    const nowMs = Date.now();
+    // Whole seconds: relative times print without milliseconds.
+    const nowMs = Math.floor(Date.now() / 1000) * 1000;
     let settings: { prometheusUrl: string; fromMs: number; toMs: number; stepMs: number };
     try {
       const from = stringFlag(context, 'from');
