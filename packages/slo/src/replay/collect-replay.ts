@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from '@tracseq/contract';
+import { type AlertingRule, formatDuration, parseDuration } from '@tracseq/contract';
 import type { PrometheusClient } from '../report/prometheus-client.js';
 import { errorRatioOver } from '../report/query-plan.js';
 import { clean, isoTime } from '../report/report-model.js';
@@ -26,7 +26,8 @@ export interface ReplaySettings {
 
 /** One burn-rate alert of an SLO with its expression rewritten to read no recorded series. */
 export interface InlinedBurnAlert {
-  readonly rule: { readonly alert: string; readonly for?: string; readonly labels?: Record<string, string> };
+  /** The rule exactly as `generate` writes it. */
+  readonly rule: AlertingRule;
   readonly pair: SloPlan['pairs'][number];
   /** The alert's PromQL with the recordings it reads inlined. */
   readonly expr: string;
@@ -42,14 +43,14 @@ export function inlinedBurnAlerts(plan: SloPlan, options: Partial<RuleOptions> =
   const group = buildSloGroup(plan, resolved);
   const selector = idSelector(plan);
   const burn = group.rules.filter(
-    (r): r is Extract<typeof r, { alert: string }> => 'alert' in r && r.alert === resolved.burnAlertName,
+    (r): r is AlertingRule => 'alert' in r && r.alert === resolved.burnAlertName,
   );
   return burn.map((rule) => {
     const pair = plan.pairs.find(
       (p) =>
-        p.severity === rule.labels?.severity &&
-        p.longWindow === rule.labels?.long_window &&
-        p.shortWindow === rule.labels?.short_window,
+        p.severity === rule.labels.severity &&
+        p.longWindow === rule.labels.long_window &&
+        p.shortWindow === rule.labels.short_window,
     );
     if (pair === undefined)
       throw new Error(`no window pair for ${rule.alert} ${JSON.stringify(rule.labels)}`);
