@@ -37,6 +37,15 @@ export {
   type NamedRuleTestFile,
   type RuleTestFile,
 } from './promtool-tests/build-rule-tests.js';
+export {
+  collectReplay,
+  type InlinedBurnAlert,
+  inlinedBurnAlerts,
+  type ReplaySettings,
+} from './replay/collect-replay.js';
+export { renderReplayText } from './replay/render-replay.js';
+export type { Replay, ReplayAlert, ReplayInterval, ReplaySlo } from './replay/replay-model.js';
+export { type FiringInterval, type ReplayGrid, simulateAlert } from './replay/simulate-alert.js';
 export { collectReport, type ReportSettings } from './report/collect-report.js';
 export {
   createPrometheusClient,
@@ -46,6 +55,7 @@ export {
 export { renderReportJson, renderReportMarkdown } from './report/render-report.js';
 export type { IncidentReport, Report, SloReport } from './report/report-model.js';
 export { buildRules, buildSloGroup, RECORDS } from './rules/build-rules.js';
+export { inlineRecordings } from './rules/inline-recordings.js';
 export {
   DEFAULT_RULE_OPTIONS,
   type RuleOptions,

@@ -133,6 +133,7 @@ describe('tracseq-slo CLI: usage, help and the committed bin', () => {
       'silences',
       'report',
       'gate',
+      'replay',
       'schema',
     ]) {
       expect(run.stdout).toContain(`\n  ${verb} `);

@@ -35,9 +35,18 @@ export interface Command {
 
 /**
  * Exit codes of the contract: 0 ok, 1 invalid input / stale output / failing test, 2 usage,
- * 3 missing tool; `gate` adds 4 below an error-budget policy and 5 budget unknown.
+ * 3 missing tool; `gate` adds 4 below an error-budget policy and 5 budget unknown; `replay` uses 5 for a Prometheus
+ * it cannot reach (or that refuses a query).
  */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, missingTool: 3, belowPolicy: 4, unknown: 5 } as const;
+export const EXIT = {
+  ok: 0,
+  invalid: 1,
+  usage: 2,
+  missingTool: 3,
+  belowPolicy: 4,
+  unknown: 5,
+  prometheusUnreachable: 5,
+} as const;
 
 /** A string flag's value, or `undefined`. */
 export function stringFlag(context: CommandContext, name: string): string | undefined {

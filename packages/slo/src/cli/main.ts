@@ -9,6 +9,7 @@ import { InputError, MissingToolError, UsageError } from './cli-errors.js';
 import { type Command, EXIT, type FlagSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { COMMON_FLAGS } from './common-flags.js';
+import { joinNegativeValues } from './join-negative-values.js';
 import { note, print, printResult } from './print.js';
 import { commandUsage, overallUsage } from './usage.js';
 
@@ -61,7 +62,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...rest],
+      args: joinNegativeValues(rest, command.flags),
       allowPositionals: true,
       strict: true,
       options: parseOptions({ ...command.flags, ...COMMON_FLAGS }),

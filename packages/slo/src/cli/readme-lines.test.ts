@@ -63,6 +63,7 @@ describe("the README's tracseq CLI lines", { timeout: 180_000 }, () => {
     expect(LINES.map((line) => line.split(' ').slice(0, 3).join(' '))).toEqual([
       'npx tracseq-slo silences',
       'npx tracseq-slo silences',
+      'npx tracseq-slo replay',
       'npx tracseq-slo report',
       'npx tracseq-slo report',
     ]);

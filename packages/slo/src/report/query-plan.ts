@@ -34,7 +34,12 @@ export interface ReportQueryOptions {
   readonly alertName?: string;
 }
 
-function errorRatioOver(plan: SloPlan, window: string): string {
+/**
+ * The SLO's error ratio over `window` from its SLI's own queries (traffic-weighted for event
+ * SLIs), the expression the recording rules record per window; `report`, `gate` and `replay`
+ * read budgets with it so they need no recorded series.
+ */
+export function errorRatioOver(plan: SloPlan, window: string): string {
   const { sli } = plan;
   return sli.kind === 'raw'
     ? withWindow(sli.errorRatioQuery, window)

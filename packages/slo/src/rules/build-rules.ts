@@ -9,7 +9,8 @@ import { HELPER_WINDOW, planSlos, type SloPlan } from './slo-plan.js';
 /** Recording rule names (Sloth's where Sloth has one): the contract's `SLO_SERIES`. */
 export const RECORDS = SLO_SERIES;
 
-function idSelector(plan: SloPlan): string {
+/** `{slo_id="<id>"}`: how the generated rules select the series they record for one SLO. */
+export function idSelector(plan: SloPlan): string {
   return `{slo_id=${quoteLabelValue(plan.id)}}`;
 }
 

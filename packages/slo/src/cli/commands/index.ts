@@ -4,6 +4,7 @@ import { explainCommand } from './explain.js';
 import { gateCommand } from './gate.js';
 import { generateCommand } from './generate.js';
 import { importCommand } from './import.js';
+import { replayCommand } from './replay.js';
 import { reportCommand } from './report.js';
 import { schemaCommand } from './schema.js';
 import { silencesCommand } from './silences.js';
@@ -21,5 +22,6 @@ export const COMMANDS: readonly Command[] = [
   silencesCommand,
   reportCommand,
   gateCommand,
+  replayCommand,
   schemaCommand,
 ];
