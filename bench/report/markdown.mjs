@@ -454,13 +454,17 @@ function splitSubsection(x) {
   const r = x.splitRatios;
   const slos = x.source.slos;
   const perSlo = (v) => ms(v === undefined || v === null ? null : v / slos);
+  const iso = x.isolated ?? {};
+  const spIso = sp.isolated ?? {};
   return [
     `### With \`--split-groups\` (slow groups every ${x.settings.slowInterval}, base interval ${x.settings.evaluationInterval})`,
     '',
     `The same ${slos} SLOs built with \`generate --split-groups --slow-interval ${x.settings.slowInterval}\`, loaded as a third ` +
       'rule file into the same Prometheus over series of their own (the same shapes, under `<service>-sNN`). A base ' +
       `cycle costs the fast groups' sum plus the slow groups' sum × ${x.settings.evaluationInterval} / ${x.settings.slowInterval} ` +
-      `(${fmt(round2(sp.slowShare))}): the slow groups run once every ${fmt(round2(1 / sp.slowShare))} cycles.`,
+      `(${fmt(round2(sp.slowShare))}): the slow groups run once every ${fmt(round2(1 / sp.slowShare))} cycles. ` +
+      '"Alone" runs every rule of one replica per example as an instant query after the measurement (as above), slow ' +
+      'rules weighted by the same share.',
     '',
     table(
       [
@@ -471,6 +475,7 @@ function splitSubsection(x) {
         'ms per cycle (median; split: amortised)',
         'sum of group medians ms',
         'ms per SLO per cycle',
+        `alone: ${x.source.baseSlos} SLOs, ms`,
         'failures / missed / unhealthy',
       ],
       [
@@ -482,6 +487,7 @@ function splitSubsection(x) {
           ms(ours.evalMs.median),
           ms(ours.groupMedianSumMs),
           perSlo(ours.evalMs.median),
+          ms(iso.ours?.totalMs),
           `${ours.evaluationFailures} / ${ours.missedIterations} / ${ours.unhealthyRules}`,
         ],
         [
@@ -492,6 +498,7 @@ function splitSubsection(x) {
           ms(sp.fast.evalMsMedian),
           ms(sp.fast.groupMedianSumMs),
           perSlo(sp.fast.evalMsMedian),
+          ms(spIso.fastMs),
           '',
         ],
         [
@@ -502,6 +509,7 @@ function splitSubsection(x) {
           ms(sp.slow.evalMsMedian),
           ms(sp.slow.groupMedianSumMs),
           perSlo(sp.slow.evalMsMedian),
+          ms(spIso.slowMs),
           '',
         ],
         [
@@ -512,6 +520,7 @@ function splitSubsection(x) {
           ms(sp.amortisedMs),
           ms(sp.amortisedGroupMedianSumMs),
           ms(sp.perSloAmortisedMs),
+          ms(spIso.amortisedMs),
           `${sp.evaluationFailures} / ${sp.missedIterations} / ${sp.unhealthyRules}`,
         ],
         [
@@ -522,6 +531,7 @@ function splitSubsection(x) {
           ms(sloth.evalMs.median),
           ms(sloth.groupMedianSumMs),
           perSlo(sloth.evalMs.median),
+          ms(iso.sloth?.totalMs),
           `${sloth.evaluationFailures} / ${sloth.missedIterations} / ${sloth.unhealthyRules}`,
         ],
         [
@@ -532,9 +542,20 @@ function splitSubsection(x) {
           fmt(r.amortisedVsOurs, '×'),
           fmt(r.groupMedianSumVsOurs, '×'),
           '',
+          fmt(r.isolatedVsOurs, '×'),
           '',
         ],
-        ['**split / Sloth**', '', '', '', fmt(r.amortisedVsSloth, '×'), '', '', ''],
+        [
+          '**split / Sloth**',
+          '',
+          '',
+          '',
+          fmt(r.amortisedVsSloth, '×'),
+          '',
+          '',
+          fmt(r.isolatedVsSloth, '×'),
+          '',
+        ],
       ],
     ),
   ];

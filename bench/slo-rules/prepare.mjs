@@ -155,9 +155,11 @@ export function replicate(pkg, examples, replicas, slowInterval) {
       n++;
       const service = `${example.spec.service}-r${String(n).padStart(2, '0')}`;
       const spec = replicaSpec(pkg, example, service);
+      let splitGroups = [];
       if (slowInterval !== undefined) {
         const splitSpec = replicaSpec(pkg, example, `${example.spec.service}-s${String(n).padStart(2, '0')}`);
-        split.push(...slo.buildRules(splitSpec, { slowInterval }).groups);
+        splitGroups = slo.buildRules(splitSpec, { slowInterval }).groups;
+        split.push(...splitGroups);
         series.push(...specSeries(pkg, splitSpec));
         for (const plan of slo.planSlos(splitSpec)) splitSlos.push({ id: plan.id, example: example.label });
       }
@@ -165,7 +167,14 @@ export function replicate(pkg, examples, replicas, slowInterval) {
       const slothGroups = renameSlothGroups(parser, example.slothGroups, example.spec.service, service);
       ours.push(...ourGroups);
       sloth.push(...slothGroups);
-      if (r === 0) firstReplica.push({ example: example.label, ours: ourGroups, sloth: slothGroups });
+      if (r === 0) {
+        firstReplica.push({
+          example: example.label,
+          ours: ourGroups,
+          sloth: slothGroups,
+          split: splitGroups,
+        });
+      }
       for (const plan of slo.planSlos(spec)) {
         slos.push({ id: plan.id, example: example.label });
         const synthesis = synthesiseInput(plan.spec.sli);
