@@ -112,12 +112,25 @@ async function queryCost(url, expr, time, repeats) {
  * time at `time` (epoch seconds): what each rule costs to evaluate without other groups competing
  * for the CPU (per set, by example and by rule, in ms).
  */
-export async function probeRules(url, firstReplica, time, repeats) {
+export async function probeRules(url, firstReplica, time, repeats, splitShare) {
   const out = {
     ours: { totalMs: 0, byExample: {}, byRule: {} },
     sloth: { totalMs: 0, byExample: {}, byRule: {} },
   };
+  const split = { fastMs: 0, slowMs: 0 };
   for (const { example, ...sets } of firstReplica) {
+    // The split set (`generate --split-groups`) in the same example's turn, so that a neighbour's
+    // burst of load hits the three sets alike: fast rules count every cycle, slow ones
+    // (`<group>.slow`) `splitShare` of the cycles.
+    if (splitShare !== undefined) {
+      for (const group of sets.split ?? []) {
+        for (const rule of group.rules) {
+          const ms = (await queryCost(url, String(rule.expr), time, repeats)) * 1000;
+          if (group.name.endsWith('.slow')) split.slowMs += ms;
+          else split.fastMs += ms;
+        }
+      }
+    }
     for (const id of ['ours', 'sloth']) {
       const set = out[id];
       for (const rule of sets[id].flatMap((g) => g.rules)) {
@@ -134,35 +147,19 @@ export async function probeRules(url, firstReplica, time, repeats) {
     }
   }
   const r3 = (v) => round(v, 3);
-  for (const set of Object.values(out)) {
+  if (splitShare !== undefined) {
+    out.split = {
+      fastMs: r3(split.fastMs),
+      slowMs: r3(split.slowMs),
+      amortisedMs: r3(split.fastMs + split.slowMs * splitShare),
+    };
+  }
+  for (const set of [out.ours, out.sloth]) {
     set.totalMs = r3(set.totalMs);
     for (const k of Object.keys(set.byExample)) set.byExample[k] = r3(set.byExample[k]);
     for (const k of Object.values(set.byRule)) k.ms = r3(k.ms);
   }
   return out;
-}
-
-/**
- * Every rule of the split set's first replica run alone, like {@link probeRules}: fast rules
- * count every cycle, slow ones (`<group>.slow`) `share` of the cycles.
- */
-async function probeSplitRules(url, firstReplica, time, repeats, share) {
-  let fastMs = 0;
-  let slowMs = 0;
-  for (const { split } of firstReplica) {
-    for (const group of split) {
-      for (const rule of group.rules) {
-        const ms = (await queryCost(url, String(rule.expr), time, repeats)) * 1000;
-        if (group.name.endsWith('.slow')) slowMs += ms;
-        else fastMs += ms;
-      }
-    }
-  }
-  return {
-    fastMs: round(fastMs, 3),
-    slowMs: round(slowMs, 3),
-    amortisedMs: round(fastMs + slowMs * share, 3),
-  };
 }
 
 /** Tracks, per rule group and per rule, every evaluation seen after `since` (epoch seconds). */
@@ -495,16 +492,9 @@ export async function runSloRulesBench(settings, log) {
       replicated.firstReplica,
       probeTime,
       settings.probeRepeats,
+      split?.slowShare,
     );
-    if (split) {
-      split.isolated = await probeSplitRules(
-        prometheus.url,
-        replicated.firstReplica,
-        probeTime,
-        settings.probeRepeats,
-        split.slowShare,
-      );
-    }
+    if (split) split.isolated = isolated.split;
     const distHashAtEnd = distHash(BUILD_PACKAGES);
     return {
       ran: true,
