@@ -75,6 +75,22 @@ describe('tracseq-slo generate --split-groups', () => {
     expect(existsSync(join(root, 'rules'))).toBe(false);
   });
 
+  it('explain --slow-interval adds one slow interval to the detection of the slow pairs only', async () => {
+    const root = workspace('explain');
+    const plain = await cli(['explain', join(root, 'slos')]);
+    const split = await cli(['explain', join(root, 'slos'), '--slow-interval', '2m']);
+    expect(split.code).toBe(0);
+    const line = (run: Run, pair: string) => run.stdout.split('\n').find((l) => l.includes(pair)) ?? '';
+    // 30d ticket 1d&2h at 3x: a full outage is detected after 3 x 0.001 x 1d + 1m, plus 2m when split,
+    // and spends 2m more of the budget: 2m / (0.001 x 30d) = 4.63 % more.
+    expect(line(plain, '1d&2h')).toMatch(/ 5m20s +12\.3148% /);
+    expect(line(split, '1d&2h')).toMatch(/ 7m20s +16\.9444% /);
+    expect(line(split, '1d&2h').endsWith(line(plain, '1d&2h').split(/\s+/).at(-1) as string)).toBe(true);
+    expect(line(split, '1h&5m')).toBe(line(plain, '1h&5m'));
+    expect(split.stdout).toContain('adds one slow interval (2m)');
+    expect((await cli(['explain', join(root, 'slos'), '--slow-interval', '10m'])).code).toBe(2);
+  });
+
   it('writes slow groups, records --slow-interval, and check reuses it and passes promtool', async () => {
     const root = workspace('split');
     const plain = workspace('plain');
