@@ -11,6 +11,9 @@ const SLO_RULES = {
   scrapeInterval: '1s',
   evaluationInterval: '10s',
   rulesSnapshotSeconds: 5,
+  // The split variant (`generate --split-groups`): slow groups every 4 evaluation intervals, the
+  // ratio of the default 2m to a 30s ruler interval.
+  slowInterval: '40s',
   // Afterwards, with rule evaluation stopped, every rule of one replica per example runs alone as
   // a query this many times (median).
   probeRepeats: 7,

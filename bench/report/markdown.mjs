@@ -447,6 +447,7 @@ function sloRulesSection(x) {
       `Sloth's SLOs have a 5m error ratio; where both are numbers (${x.sli.compared}), they differ by at most ` +
       `${x.sli.maxAbsDiff.toExponential(1)}.`,
   ];
+  if (x.split) lines.push('', ...splitSubsection(x));
   if (x.build) {
     lines.push(
       '',
@@ -463,6 +464,122 @@ function sloRulesSection(x) {
   }
   return lines.join('\n');
 }
+
+/** The `--split-groups` variant next to our one-group rules and Sloth's, per base cycle. */
+function splitSubsection(x) {
+  const sp = x.split;
+  const { ours, sloth } = x.sets;
+  const r = x.splitRatios;
+  const slos = x.source.slos;
+  const perSlo = (v) => ms(v === undefined || v === null ? null : v / slos);
+  const iso = x.isolated ?? {};
+  const spIso = sp.isolated ?? {};
+  return [
+    `### With \`--split-groups\` (slow groups every ${x.settings.slowInterval}, base interval ${x.settings.evaluationInterval})`,
+    '',
+    `The same ${slos} SLOs built with \`generate --split-groups --slow-interval ${x.settings.slowInterval}\`, loaded as a third ` +
+      'rule file into the same Prometheus over series of their own (the same shapes, under `<service>-sNN`). A base ' +
+      `cycle costs the fast groups' sum plus the slow groups' sum × ${x.settings.evaluationInterval} / ${x.settings.slowInterval} ` +
+      `(${fmt(round2(sp.slowShare))}): the slow groups run once every ${fmt(round2(1 / sp.slowShare))} cycles. ` +
+      '"Alone" runs every rule of one replica per example as an instant query after the measurement (as above), slow ' +
+      'rules weighted by the same share.',
+    '',
+    table(
+      [
+        'rule set',
+        'groups',
+        'rules evaluated per cycle',
+        'samples recorded per cycle',
+        'ms per cycle (median; split: amortised)',
+        'sum of group medians ms',
+        'ms per SLO per cycle',
+        `alone: ${x.source.baseSlos} SLOs, ms`,
+        'failures / missed / unhealthy',
+      ],
+      [
+        [
+          ours.label,
+          int(ours.groupsLoaded),
+          int(ours.rules),
+          int(ours.recording),
+          ms(ours.evalMs.median),
+          ms(ours.groupMedianSumMs),
+          perSlo(ours.evalMs.median),
+          ms(iso.ours?.totalMs),
+          `${ours.evaluationFailures} / ${ours.missedIterations} / ${ours.unhealthyRules}`,
+        ],
+        [
+          `${sp.label}: fast groups (every cycle)`,
+          int(sp.fast.groups),
+          int(sp.fast.rules),
+          int(sp.fast.recording),
+          ms(sp.fast.evalMsMedian),
+          ms(sp.fast.groupMedianSumMs),
+          perSlo(sp.fast.evalMsMedian),
+          ms(spIso.fastMs),
+          '',
+        ],
+        [
+          `${sp.label}: slow groups (per slow evaluation, ${sp.slow.evaluations} seen)`,
+          int(sp.slow.groups),
+          int(sp.slow.rules),
+          int(sp.slow.recording),
+          ms(sp.slow.evalMsMedian),
+          ms(sp.slow.groupMedianSumMs),
+          perSlo(sp.slow.evalMsMedian),
+          ms(spIso.slowMs),
+          '',
+        ],
+        [
+          `**${sp.label}, amortised per cycle**`,
+          int(sp.groupsLoaded),
+          fmt(sp.rulesPerCycle),
+          fmt(sp.samplesPerCycle),
+          ms(sp.amortisedMs),
+          ms(sp.amortisedGroupMedianSumMs),
+          ms(sp.perSloAmortisedMs),
+          ms(spIso.amortisedMs),
+          `${sp.evaluationFailures} / ${sp.missedIterations} / ${sp.unhealthyRules}`,
+        ],
+        [
+          sloth.label,
+          int(sloth.groupsLoaded),
+          int(sloth.rules),
+          int(sloth.recording),
+          ms(sloth.evalMs.median),
+          ms(sloth.groupMedianSumMs),
+          perSlo(sloth.evalMs.median),
+          ms(iso.sloth?.totalMs),
+          `${sloth.evaluationFailures} / ${sloth.missedIterations} / ${sloth.unhealthyRules}`,
+        ],
+        [
+          '**split / one group**',
+          '',
+          fmt(r.rulesPerCycleVsOurs, '×'),
+          '',
+          fmt(r.amortisedVsOurs, '×'),
+          fmt(r.groupMedianSumVsOurs, '×'),
+          '',
+          fmt(r.isolatedVsOurs, '×'),
+          '',
+        ],
+        [
+          '**split / Sloth**',
+          '',
+          '',
+          '',
+          fmt(r.amortisedVsSloth, '×'),
+          '',
+          '',
+          fmt(r.isolatedVsSloth, '×'),
+          '',
+        ],
+      ],
+    ),
+  ];
+}
+
+const round2 = (v) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null);
 
 function machineSection(r) {
   const m = r.machine;

@@ -109,39 +109,72 @@ export function countRules(groups) {
   };
 }
 
+/** `spec` under the service name `service`, validated like any spec. */
+function replicaSpec(pkg, example, service) {
+  const { parser, slo } = pkg;
+  const renamed = renameSpec(parser, example.spec, service);
+  // Validated like any spec, so a rewrite that broke a query fails here, not in Prometheus.
+  const loaded = slo.loadSpecs([{ path: `${example.label} as ${service}`, text: slo.renderYaml(renamed) }]);
+  if (loaded.errors.length > 0) {
+    throw new Error(
+      `replica ${service} of ${example.label}: ${loaded.errors.map(slo.formatSpecError).join('\n')}`,
+    );
+  }
+  return loaded.specs[0].spec;
+}
+
+/** The live series of every SLO of `spec` at half its error budget (no alert fires). */
+function specSeries(pkg, spec) {
+  return pkg.slo.planSlos(spec).flatMap((plan) => {
+    const synthesis = pkg.synthesiseInput(plan.spec.sli);
+    if (!('model' in synthesis)) throw new Error(`${plan.id}: ${synthesis.unsupported}`);
+    return liveSeries(synthesis.model, plan.budget / 2);
+  });
+}
+
 /**
  * Replicates the examples `replicas` times under services `<service>-rNN` (NN counts across all
  * examples, so no two replicas share a name): our rule groups, Sloth's renamed rule groups, and
- * the live series of every replica at half its error budget (no alert fires).
+ * the live series of every replica at half its error budget (no alert fires). With
+ * `slowInterval`, also our rules built with `--split-groups` for the same replicas under
+ * `<service>-sNN`, over series of their own (identical in shape), so that all three sets load
+ * into one Prometheus without two groups recording the same series.
  */
-export function replicate(pkg, examples, replicas) {
+export function replicate(pkg, examples, replicas, slowInterval) {
   const { parser, slo, synthesiseInput } = pkg;
   const ours = [];
   const sloth = [];
+  const split = [];
   const series = [];
   const slos = [];
+  const splitSlos = [];
   const firstReplica = [];
   let n = 0;
   for (let r = 0; r < replicas; r++) {
     for (const example of examples) {
       n++;
       const service = `${example.spec.service}-r${String(n).padStart(2, '0')}`;
-      const renamed = renameSpec(parser, example.spec, service);
-      // Validated like any spec, so a rewrite that broke a query fails here, not in Prometheus.
-      const loaded = slo.loadSpecs([
-        { path: `${example.label} as ${service}`, text: slo.renderYaml(renamed) },
-      ]);
-      if (loaded.errors.length > 0) {
-        throw new Error(
-          `replica ${service} of ${example.label}: ${loaded.errors.map(slo.formatSpecError).join('\n')}`,
-        );
+      const spec = replicaSpec(pkg, example, service);
+      let splitGroups = [];
+      if (slowInterval !== undefined) {
+        const splitSpec = replicaSpec(pkg, example, `${example.spec.service}-s${String(n).padStart(2, '0')}`);
+        splitGroups = slo.buildRules(splitSpec, { slowInterval }).groups;
+        split.push(...splitGroups);
+        series.push(...specSeries(pkg, splitSpec));
+        for (const plan of slo.planSlos(splitSpec)) splitSlos.push({ id: plan.id, example: example.label });
       }
-      const spec = loaded.specs[0].spec;
       const ourGroups = slo.buildRules(spec).groups;
       const slothGroups = renameSlothGroups(parser, example.slothGroups, example.spec.service, service);
       ours.push(...ourGroups);
       sloth.push(...slothGroups);
-      if (r === 0) firstReplica.push({ example: example.label, ours: ourGroups, sloth: slothGroups });
+      if (r === 0) {
+        firstReplica.push({
+          example: example.label,
+          ours: ourGroups,
+          sloth: slothGroups,
+          split: splitGroups,
+        });
+      }
       for (const plan of slo.planSlos(spec)) {
         slos.push({ id: plan.id, example: example.label });
         const synthesis = synthesiseInput(plan.spec.sli);
@@ -150,5 +183,5 @@ export function replicate(pkg, examples, replicas) {
       }
     }
   }
-  return { ours, sloth, series, slos, firstReplica };
+  return { ours, sloth, split, series, slos, splitSlos, firstReplica };
 }

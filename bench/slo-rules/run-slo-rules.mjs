@@ -23,6 +23,7 @@ const SETS = [
   { id: 'ours', label: 'tracseq-slo (Sloth specs imported)', file: 'tracseq.rules.yml' },
   { id: 'sloth', label: 'Sloth v0.16.0 (its generated rules)', file: 'sloth.rules.yml' },
 ];
+const SPLIT_SET = { id: 'split', label: 'tracseq-slo --split-groups', file: 'tracseq-split.rules.yml' };
 const TICKS_PER_SECOND = 100;
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
@@ -111,12 +112,25 @@ async function queryCost(url, expr, time, repeats) {
  * time at `time` (epoch seconds): what each rule costs to evaluate without other groups competing
  * for the CPU (per set, by example and by rule, in ms).
  */
-export async function probeRules(url, firstReplica, time, repeats) {
+export async function probeRules(url, firstReplica, time, repeats, splitShare) {
   const out = {
     ours: { totalMs: 0, byExample: {}, byRule: {} },
     sloth: { totalMs: 0, byExample: {}, byRule: {} },
   };
+  const split = { fastMs: 0, slowMs: 0 };
   for (const { example, ...sets } of firstReplica) {
+    // The split set (`generate --split-groups`) in the same example's turn, so that a neighbour's
+    // burst of load hits the three sets alike: fast rules count every cycle, slow ones
+    // (`<group>.slow`) `splitShare` of the cycles.
+    if (splitShare !== undefined) {
+      for (const group of sets.split ?? []) {
+        for (const rule of group.rules) {
+          const ms = (await queryCost(url, String(rule.expr), time, repeats)) * 1000;
+          if (group.name.endsWith('.slow')) split.slowMs += ms;
+          else split.fastMs += ms;
+        }
+      }
+    }
     for (const id of ['ours', 'sloth']) {
       const set = out[id];
       for (const rule of sets[id].flatMap((g) => g.rules)) {
@@ -133,7 +147,14 @@ export async function probeRules(url, firstReplica, time, repeats) {
     }
   }
   const r3 = (v) => round(v, 3);
-  for (const set of Object.values(out)) {
+  if (splitShare !== undefined) {
+    out.split = {
+      fastMs: r3(split.fastMs),
+      slowMs: r3(split.slowMs),
+      amortisedMs: r3(split.fastMs + split.slowMs * splitShare),
+    };
+  }
+  for (const set of [out.ours, out.sloth]) {
     set.totalMs = r3(set.totalMs);
     for (const k of Object.keys(set.byExample)) set.byExample[k] = r3(set.byExample[k]);
     for (const k of Object.values(set.byRule)) k.ms = r3(k.ms);
@@ -179,9 +200,80 @@ function evaluationLog(since) {
   };
 }
 
-/** The SLO id of a rule group (`tracseq-slo-<id>`, `sloth-slo-<kind>-<id>`). */
+/** The SLO id of a rule group (`tracseq-slo-<id>`, `tracseq-slo-<id>.slow`, `sloth-slo-<kind>-<id>`). */
 function sloIdOf(groupName) {
-  return /^(?:tracseq-slo-|sloth-slo-(?:sli-recordings|meta-recordings|alerts)-)(.+)$/.exec(groupName)?.[1];
+  return /^(?:tracseq-slo-|sloth-slo-(?:sli-recordings|meta-recordings|alerts)-)(.+?)(?:\.slow)?$/.exec(
+    groupName,
+  )?.[1];
+}
+
+/** Per-cycle sums over `groups` (each `{durations}`), as many cycles as the group seen least often. */
+function cycleSums(groups) {
+  const cycles = Math.min(...groups.map((g) => g.durations.length));
+  return Array.from({ length: Number.isFinite(cycles) ? cycles : 0 }, (_, k) =>
+    groups.reduce((sum, g) => sum + g.durations[k], 0),
+  );
+}
+
+/**
+ * The split rule set's cost: its fast groups run every evaluation interval, its slow groups
+ * (`<group>.slow`) every `slowInterval`, so a base cycle costs the fast groups' sum plus the slow
+ * groups' sum times evaluationInterval / slowInterval (amortised). Rules and recorded samples
+ * per cycle are amortised the same way.
+ */
+function summariseSplit(set, path, rules, log, slos, evalSeconds, slowSeconds) {
+  const groups = [...log.groups]
+    .filter(([key]) => key.startsWith(`${path};`))
+    .map(([key, g]) => ({ ...g, name: key.slice(path.length + 1) }));
+  const slow = groups.filter((g) => g.name.endsWith('.slow'));
+  const fast = groups.filter((g) => !g.name.endsWith('.slow'));
+  const share = evalSeconds / slowSeconds;
+  const ms = (seconds) => round(seconds * 1000, 3);
+  const fastSums = cycleSums(fast);
+  const slowSums = cycleSums(slow);
+  const medianSum = (list) => list.reduce((n, g) => n + (median(g.durations) ?? 0), 0);
+  const count = (list, pick) => list.flatMap((g) => g.rules).filter(pick).length;
+  const isRecording = (r) => r.record !== undefined;
+  const fastRules = rules.filter((g) => !g.name.endsWith('.slow'));
+  const slowRules = rules.filter((g) => g.name.endsWith('.slow'));
+  const delta = (name) => groups.reduce((n, g) => n + ((g.last[name] ?? 0) - (g.first[name] ?? 0)), 0);
+  const unhealthy = [...log.rules.values()].filter((r) => r.file === path && r.health !== 'ok');
+  // Both parts need at least one complete cycle; on an overloaded machine the sums of group
+  // medians below still say something.
+  const amortised =
+    fastSums.length > 0 && slowSums.length > 0 ? median(fastSums) + median(slowSums) * share : Number.NaN;
+  return {
+    id: set.id,
+    label: set.label,
+    file: set.file,
+    slowShare: share,
+    groupsLoaded: groups.length,
+    fast: {
+      groups: fast.length,
+      rules: count(fastRules, () => true),
+      recording: count(fastRules, isRecording),
+      cycles: fastSums.length,
+      evalMsMedian: ms(median(fastSums)),
+      groupMedianSumMs: ms(medianSum(fast)),
+    },
+    slow: {
+      groups: slow.length,
+      rules: count(slowRules, () => true),
+      recording: count(slowRules, isRecording),
+      evaluations: slowSums.length,
+      evalMsMedian: ms(median(slowSums)),
+      groupMedianSumMs: ms(medianSum(slow)),
+    },
+    rulesPerCycle: round(count(fastRules, () => true) + count(slowRules, () => true) * share, 1),
+    samplesPerCycle: round(count(fastRules, isRecording) + count(slowRules, isRecording) * share, 1),
+    amortisedMs: ms(amortised),
+    amortisedGroupMedianSumMs: ms(medianSum(fast) + medianSum(slow) * share),
+    perSloAmortisedMs: ms(amortised / slos.length),
+    evaluationFailures: delta('prometheus_rule_evaluation_failures_total'),
+    missedIterations: delta('prometheus_rule_group_iterations_missed_total'),
+    unhealthyRules: unhealthy.length,
+    firstError: unhealthy[0]?.lastError ?? null,
+  };
 }
 
 /**
@@ -256,7 +348,8 @@ export async function unloadRules(prometheus, yaml) {
 
 /** Both sets' 5m error ratios per SLO: how many exist and how far apart they are. */
 async function compareSli(prometheus) {
-  const ours = await prometheus.query('slo:sli_error:ratio_rate5m{slo_id!=""}');
+  // Ours only: the split set's replicas (`<service>-sNN`) have no Sloth counterpart.
+  const ours = await prometheus.query('slo:sli_error:ratio_rate5m{slo_id!="",slo_service!~".+-s[0-9]+"}');
   const sloth = await prometheus.query('slo:sli_error:ratio_rate5m{sloth_id!=""}');
   const theirs = new Map(sloth.map((s) => [s.metric.sloth_id, s.value]));
   let compared = 0;
@@ -300,16 +393,18 @@ export async function runSloRulesBench(settings, log) {
   const baseSlos = examples.reduce((n, e) => n + e.slos, 0);
   if (baseSlos === 0) return notRun(`no Sloth example could be imported and fed: ${JSON.stringify(skipped)}`);
   const replicas = Math.max(1, Math.round(settings.slos / baseSlos));
-  const replicated = replicate(pkg, examples, replicas);
+  const replicated = replicate(pkg, examples, replicas, settings.slowInterval);
   const slos = replicated.slos.length;
   const sloIds = replicated.slos;
   const temp = pkg.testkit.makeTempDir('bench-slo-rules');
   const paths = {
     ours: join(temp.path, SETS[0].file),
     sloth: join(temp.path, SETS[1].file),
+    split: join(temp.path, SPLIT_SET.file),
   };
   writeFileSync(paths.ours, pkg.slo.renderYaml({ groups: replicated.ours }));
   writeFileSync(paths.sloth, pkg.slo.renderYaml({ groups: replicated.sloth }));
+  writeFileSync(paths.split, pkg.slo.renderYaml({ groups: replicated.split }));
   const counts = { ours: countRules(replicated.ours), sloth: countRules(replicated.sloth) };
 
   const target = await startSeriesTarget(replicated.series);
@@ -334,7 +429,7 @@ export async function runSloRulesBench(settings, log) {
     process.env.GOMAXPROCS = String(cores);
     try {
       prometheus = await pkg.testkit.startPrometheus({
-        ruleFiles: [paths.ours, paths.sloth],
+        ruleFiles: [paths.ours, paths.sloth, ...(replicated.split.length > 0 ? [paths.split] : [])],
         scrapeTargets: [{ job: 'slo-bench-series', targets: [target.address] }],
         scrapeInterval: settings.scrapeInterval,
         evaluationInterval: settings.evaluationInterval,
@@ -373,6 +468,18 @@ export async function runSloRulesBench(settings, log) {
     const sets = Object.fromEntries(
       SETS.map((set) => [set.id, summariseSet(set, paths[set.id], counts[set.id], evaluations, sloIds)]),
     );
+    const split =
+      replicated.split.length > 0
+        ? summariseSplit(
+            SPLIT_SET,
+            paths.split,
+            replicated.split,
+            evaluations,
+            replicated.splitSlos,
+            pkg.slo.parseDuration(settings.evaluationInterval),
+            pkg.slo.parseDuration(settings.slowInterval),
+          )
+        : undefined;
     const sli = await compareSli(prometheus);
     log(
       `slo-rules: rules unloaded; running each rule of one replica per example alone (${settings.probeRepeats} times)`,
@@ -385,7 +492,9 @@ export async function runSloRulesBench(settings, log) {
       replicated.firstReplica,
       probeTime,
       settings.probeRepeats,
+      split?.slowShare,
     );
+    if (split) split.isolated = isolated.split;
     const distHashAtEnd = distHash(BUILD_PACKAGES);
     return {
       ran: true,
@@ -412,6 +521,20 @@ export async function runSloRulesBench(settings, log) {
         errorRatio: 'half of each SLO budget (no alert fires)',
       },
       sets,
+      ...(split
+        ? {
+            split,
+            splitRatios: {
+              amortisedVsOurs: ratio(split.amortisedMs, sets.ours.evalMs.median),
+              amortisedVsSloth: ratio(split.amortisedMs, sets.sloth.evalMs.median),
+              groupMedianSumVsOurs: ratio(split.amortisedGroupMedianSumMs, sets.ours.groupMedianSumMs),
+              fastVsOurs: ratio(split.fast.evalMsMedian, sets.ours.evalMs.median),
+              rulesPerCycleVsOurs: ratio(split.rulesPerCycle, sets.ours.rules),
+              isolatedVsOurs: ratio(split.isolated?.amortisedMs, isolated.ours.totalMs),
+              isolatedVsSloth: ratio(split.isolated?.amortisedMs, isolated.sloth.totalMs),
+            },
+          }
+        : {}),
       ratios: {
         evalMedian: ratio(sets.ours.evalMs.median, sets.sloth.evalMs.median),
         evalP90: ratio(sets.ours.evalMs.p90, sets.sloth.evalMs.p90),

@@ -54,7 +54,7 @@ export {
 } from './report/prometheus-client.js';
 export { renderReportJson, renderReportMarkdown } from './report/render-report.js';
 export type { IncidentReport, Report, SloReport } from './report/report-model.js';
-export { buildRules, buildSloGroup, RECORDS } from './rules/build-rules.js';
+export { buildRules, buildSloGroup, buildSloGroups, RECORDS } from './rules/build-rules.js';
 export { inlineRecordings } from './rules/inline-recordings.js';
 export {
   DEFAULT_RULE_OPTIONS,
@@ -63,6 +63,14 @@ export {
   SLO_OVERVIEW_DASHBOARD_UID,
 } from './rules/options.js';
 export { DEFAULT_PERIOD, planSlos, type SloPlan } from './rules/slo-plan.js';
+export {
+  DEFAULT_SLOW_INTERVAL,
+  LOOKBACK_SECONDS,
+  slowGroupName,
+  slowIntervalProblem,
+  slowWindows,
+  splitSloGroup,
+} from './rules/split-groups.js';
 export { checkPromql } from './sli/check-promql.js';
 export { type ResolvedSli, resolveSli, type SliTestModel } from './sli/resolve-sli.js';
 export { type LoadedSpec, type LoadResult, loadSpecs, type SpecSource } from './spec/load-specs.js';

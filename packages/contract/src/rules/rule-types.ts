@@ -17,6 +17,12 @@ export interface AlertingRule {
 /** A Prometheus rule group. */
 export interface RuleGroup {
   readonly name: string;
+  /**
+   * How often the group is evaluated (a Prometheus duration); the ruler's global evaluation
+   * interval when absent. promtool ignores it and evaluates every group at the test file's
+   * `evaluation_interval`.
+   */
+  readonly interval?: string;
   readonly rules: readonly (RecordingRule | AlertingRule)[];
 }
 

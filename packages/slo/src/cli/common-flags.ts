@@ -36,6 +36,20 @@ export const GENERATION_FLAGS: Readonly<Record<string, FlagSpec>> = {
     description:
       'base URL of the on-call alerts runbook_url (default: lab settings, else https://runbooks.tracseq.dev/)',
   },
+  'split-groups': {
+    type: 'boolean',
+    description:
+      'per SLO, evaluate the long windows (ticket long windows, the period) in a second, slower rule group',
+  },
+  'slow-interval': {
+    type: 'string',
+    value: 'DURATION',
+    description: 'interval of the slow groups, under 5m (default 2m; implies --split-groups)',
+  },
+  'no-split-groups': {
+    type: 'boolean',
+    description: 'one rule group per SLO, even where the outputs recorded --slow-interval',
+  },
 };
 
 /** Flags every verb takes. */

@@ -19,6 +19,7 @@ import {
 import { sloDependencies } from '../alerting/slo-dependencies.js';
 import { generateOutputs } from '../output/generate-outputs.js';
 import { type OutputPlan, planOutputs, type RunInputs } from '../output/plan-outputs.js';
+import { DEFAULT_SLOW_INTERVAL, slowIntervalProblem } from '../rules/split-groups.js';
 import type { LoadedSpec } from '../spec/load-specs.js';
 import { fileProblem, InputError, UsageError } from './cli-errors.js';
 import { type CommandContext, stringFlag } from './command.js';
@@ -63,10 +64,13 @@ function outDirOf(context: CommandContext, verb: string): string {
  * Flags a generated header records (`--grafana-url`, and `--lab-settings` when it supplied the
  * Grafana URL of SLO outputs; `--grafana-url` and `--runbook-url` for on-call outputs) are
  * reused when the command line gives none of them for that output, so `check slos/` reproduces
- * what `generate slos/ --lab-settings FILE` wrote. Flags given on the command line replace the
- * recorded ones.
+ * what `generate slos/ --lab-settings FILE` wrote. `--slow-interval` (what `--split-groups`
+ * records) is reused the same way. Flags given on the command line replace the recorded ones;
+ * `--no-split-groups` drops a recorded `--slow-interval`.
  */
 export function prepareGeneration(context: CommandContext, verb: string): GenerationRun {
+  // Usage first: a wrong flag is reported before any file is read.
+  const splitFlag = splitGroupsFlag(context, verb);
   const loaded = loadSpecPaths(context.positionals, verb);
   const outDir = outDirOf(context, verb);
   const nameOf = (path: string) => relative(outDir, resolve(path)).split(sep).join('/');
@@ -98,9 +102,10 @@ export function prepareGeneration(context: CommandContext, verb: string): Genera
     }
   };
 
-  // SLO outputs: where the dashboard URL of their alerts comes from.
-  const sloSettings = new Map<string, { grafanaUrl?: string; flags: Flags }>();
-  const settingsOf = (spec: LoadedSpec) => {
+  // SLO outputs: where the dashboard URL of their alerts comes from, and whether their groups split.
+  const sloSettings = new Map<string, { grafanaUrl?: string; slowInterval?: string; flags: Flags }>();
+  type SloSettings = { grafanaUrl?: string; slowInterval?: string; flags: Flags };
+  const settingsOf = (spec: LoadedSpec): SloSettings => {
     const name = nameOf(spec.path);
     const known = sloSettings.get(name);
     if (known) return known;
@@ -113,12 +118,20 @@ export function prepareGeneration(context: CommandContext, verb: string): Genera
       labPath = recorded?.origin.flags.find(([f]) => f === '--lab-settings')?.[1];
       settings = labPath === undefined ? undefined : recordedLab(labPath, recorded?.file as string);
     }
-    const resolved =
+    const url: SloSettings =
       grafana !== undefined
         ? { grafanaUrl: grafana, flags: [['--grafana-url', grafana]] as Flags }
         : settings?.grafanaUrl !== undefined && labPath !== undefined
           ? { grafanaUrl: settings.grafanaUrl, flags: [['--lab-settings', labPath]] as Flags }
           : { flags: [] as Flags };
+    const slowInterval =
+      splitFlag === false
+        ? undefined
+        : (splitFlag ?? recordedSlowInterval(origins.get(key({ path: name })), outDir));
+    const resolved: SloSettings =
+      slowInterval === undefined
+        ? url
+        : { ...url, slowInterval, flags: [...url.flags, ['--slow-interval', slowInterval]] as Flags };
     sloSettings.set(name, resolved);
     return resolved;
   };
@@ -129,8 +142,11 @@ export function prepareGeneration(context: CommandContext, verb: string): Genera
       return { input: { path: nameOf(path) }, flags: settingsOf(spec).flags };
     },
     (spec) => {
-      const { grafanaUrl } = settingsOf(spec);
-      return grafanaUrl === undefined ? {} : { grafanaUrl };
+      const { grafanaUrl, slowInterval } = settingsOf(spec);
+      return {
+        ...(grafanaUrl === undefined ? {} : { grafanaUrl }),
+        ...(slowInterval === undefined ? {} : { slowInterval }),
+      };
     },
   );
 
@@ -193,6 +209,55 @@ export function prepareGeneration(context: CommandContext, verb: string): Genera
       ? {}
       : { alertmanager: alertmanagerOutput(alertmanagerPath, sloDependencies(loaded.specs)) }),
   };
+}
+
+/**
+ * `--split-groups` / `--slow-interval D` of the command line: the slow groups' interval;
+ * `--no-split-groups`: `false`; `undefined` when none is given (the outputs' headers then
+ * decide). A slow interval of 5m or more is a usage error: the slow series would go stale
+ * between evaluations.
+ */
+function splitGroupsFlag(context: CommandContext, verb: string): string | false | undefined {
+  const interval = stringFlag(context, 'slow-interval');
+  if (context.flags['no-split-groups'] === true) {
+    if (interval !== undefined || context.flags['split-groups'] === true) {
+      throw new UsageError(
+        `--no-split-groups contradicts ${interval === undefined ? '--split-groups' : '--slow-interval'}; give one of them`,
+        verb,
+      );
+    }
+    return false;
+  }
+  if (interval === undefined)
+    return context.flags['split-groups'] === true ? DEFAULT_SLOW_INTERVAL : undefined;
+  const problem = slowIntervalProblem(interval);
+  if (problem !== undefined) {
+    throw new UsageError(
+      `--slow-interval ${interval}: ${problem}; give a shorter one, e.g. --slow-interval ${DEFAULT_SLOW_INTERVAL}`,
+      verb,
+    );
+  }
+  return interval;
+}
+
+/** The `--slow-interval` a spec's existing outputs record, checked like the flag. */
+function recordedSlowInterval(
+  recorded: { origin: GeneratedOrigin; file: string } | undefined,
+  outDir: string,
+): string | undefined {
+  const interval = recorded?.origin.flags.find(([f]) => f === '--slow-interval')?.[1];
+  if (interval === undefined || recorded === undefined) return undefined;
+  const problem = slowIntervalProblem(interval);
+  if (problem !== undefined) {
+    throw new InputError([
+      fileProblem(
+        resolve(outDir, recorded.file),
+        `its header records --slow-interval ${interval}: ${problem}`,
+        `give --slow-interval ${DEFAULT_SLOW_INTERVAL} (or another interval under 5m) on the command line`,
+      ),
+    ]);
+  }
+  return interval;
 }
 
 function key(input: { path: string; flag?: string }): string {

@@ -1,5 +1,6 @@
 import { formatDuration, formatNumber, parseDuration } from '@tracseq/contract';
 import type { SloPlan } from '../rules/slo-plan.js';
+import { slowWindows } from '../rules/split-groups.js';
 import { alertTiming } from './burn-math.js';
 
 /** The figures `tracseq-slo explain` prints for one alert. */
@@ -32,17 +33,26 @@ function silentBelow(plan: SloPlan, longWindow: string): Pick<AlertExplanation, 
   return { silentBelow: { events, perSecond: events / parseDuration(longWindow) } };
 }
 
-/** Explains every alert of the given SLOs; `evaluationIntervalSeconds` is added to each bound. */
+/**
+ * Explains every alert of the given SLOs; `evaluationIntervalSeconds` is added to each bound.
+ * With `slowIntervalSeconds` (rules generated with `--split-groups`), a pair whose long window
+ * is in the slow group may see that ratio up to one slow interval late, so its detection bounds
+ * add it too; its reset does not (the short window, always fast, clears first).
+ */
 export function explainSlos(
   plans: readonly SloPlan[],
   evaluationIntervalSeconds: number,
+  slowIntervalSeconds?: number,
 ): AlertExplanation[] {
-  return plans.flatMap((plan) =>
-    plan.pairs.map((pair) => {
+  return plans.flatMap((plan) => {
+    const slow = slowIntervalSeconds === undefined ? new Set<string>() : new Set(slowWindows(plan));
+    return plan.pairs.map((pair) => {
       const timing = alertTiming(pair, plan.budget, plan.periodSeconds, {
         forSeconds: 0,
         evaluationIntervalSeconds,
       });
+      const lag = slow.has(pair.longWindow) ? (slowIntervalSeconds as number) : 0;
+      const later = (seconds: number | undefined) => (seconds === undefined ? undefined : seconds + lag);
       return {
         slo: plan.name,
         service: plan.service,
@@ -55,14 +65,17 @@ export function explainSlos(
         budgetPercentFullOutage:
           timing.budgetSpentFullOutage === undefined
             ? undefined
-            : Number((timing.budgetSpentFullOutage * 100).toFixed(4)),
-        detectFullOutageSeconds: timing.detectFullOutage,
-        detect10xSeconds: timing.detect(10),
+            : // A full outage spends the budget at 1 / (budget x period) per second, the lag included.
+              Number(
+                ((timing.budgetSpentFullOutage + lag / (plan.budget * plan.periodSeconds)) * 100).toFixed(4),
+              ),
+        detectFullOutageSeconds: later(timing.detectFullOutage),
+        detect10xSeconds: later(timing.detect(10)),
         resetSeconds: timing.reset,
         ...silentBelow(plan, pair.longWindow),
       };
-    }),
-  );
+    });
+  });
 }
 
 function spell(seconds: number | undefined): string {
@@ -81,7 +94,11 @@ function renderSilentBelow(r: AlertExplanation): string {
 }
 
 /** Renders explanations as an aligned text table. */
-export function renderExplanations(rows: readonly AlertExplanation[], evaluationInterval: string): string {
+export function renderExplanations(
+  rows: readonly AlertExplanation[],
+  evaluationInterval: string,
+  slowInterval?: string,
+): string {
   const header = [
     'service',
     'slo',
@@ -123,6 +140,11 @@ export function renderExplanations(rows: readonly AlertExplanation[], evaluation
     ...table.map(line),
     '',
     `Bounds are the window math after a clean period, plus 'for' (none on burn alerts) and one evaluation interval (${evaluationInterval}).`,
+    ...(slowInterval === undefined
+      ? []
+      : [
+          `Split groups: detection of a pair whose long window is in the slow group adds one slow interval (${slowInterval}).`,
+        ]),
     'Detection assumes steady traffic; reset is the time from full recovery until the short window clears.',
     ...(gated
       ? [

@@ -5,6 +5,7 @@ import { alertTiming } from '../explain/burn-math.js';
 import { buildSloGroup, RECORDS } from '../rules/build-rules.js';
 import { type RuleOptions, resolveRuleOptions } from '../rules/options.js';
 import type { SloPlan } from '../rules/slo-plan.js';
+import { slowGroupName } from '../rules/split-groups.js';
 
 /** promtool loads at most ~10,000 samples per series per query; stay under it. */
 export const MAX_SAMPLES_PER_SERIES = 10_000;
@@ -36,6 +37,12 @@ interface UnitTest {
 export interface RuleTestFile {
   readonly rule_files: readonly string[];
   readonly evaluation_interval: string;
+  /**
+   * With split groups: the SLO's slow group before its fast group. promtool runs every group at
+   * each evaluation in an unspecified order unless told; the alerts must see the slow series of
+   * the same evaluation, as they would with one group.
+   */
+  readonly group_eval_order?: readonly string[];
   readonly tests: readonly UnitTest[];
 }
 
@@ -273,7 +280,8 @@ export function buildRuleTests(
 ): NamedRuleTestFile[] {
   if (plan.sli.kind !== 'events' || !plan.sli.testModel) return [];
   const resolved = resolveRuleOptions(options);
-  const alerts = buildSloGroup(plan, resolved).rules.filter((r): r is AlertingRule => 'alert' in r);
+  const group = buildSloGroup(plan, resolved);
+  const alerts = group.rules.filter((r): r is AlertingRule => 'alert' in r);
   const burnRules = alerts.filter((r) => r.alert === resolved.burnAlertName);
   const absentRule = alerts.find((r) => r.alert === resolved.absentAlertName) as AlertingRule;
   const exprLabels = { ...plan.labels, slo_id: plan.id, slo_name: plan.name, slo_service: plan.service };
@@ -286,10 +294,12 @@ export function buildRuleTests(
       (r) => r.labels.long_window === pair.longWindow && r.labels.short_window === pair.shortWindow,
     ) as AlertingRule;
   const files: NamedRuleTestFile[] = [];
+  const order =
+    resolved.slowInterval === undefined ? {} : { group_eval_order: [slowGroupName(group.name), group.name] };
   const file = (suffix: string, interval: number, tests: UnitTest[]) =>
     files.push({
       suffix,
-      file: { rule_files: [ruleFile], evaluation_interval: formatDuration(interval), tests },
+      file: { rule_files: [ruleFile], evaluation_interval: formatDuration(interval), ...order, tests },
     });
 
   for (const pair of plan.pairs) {

@@ -5,6 +5,7 @@ import { errorRatioExpr, isSingleSeriesQuery } from '../sli/error-ratio.js';
 import type { SloSpecFile } from '../spec/types.js';
 import { type RuleOptions, resolveRuleOptions } from './options.js';
 import { HELPER_WINDOW, planSlos, type SloPlan } from './slo-plan.js';
+import { splitSloGroup } from './split-groups.js';
 
 /** Recording rule names (Sloth's where Sloth has one): the contract's `SLO_SERIES`. */
 export const RECORDS = SLO_SERIES;
@@ -245,12 +246,22 @@ export function buildSloGroup(plan: SloPlan, options: RuleOptions): RuleGroup {
 }
 
 /**
+ * The rule groups of one planned SLO: {@link buildSloGroup}'s one group, or with
+ * `options.slowInterval` (`generate --split-groups`) its slow group followed by its fast group.
+ */
+export function buildSloGroups(plan: SloPlan, options: RuleOptions): RuleGroup[] {
+  const group = buildSloGroup(plan, options);
+  return options.slowInterval === undefined ? [group] : splitSloGroup(group, plan, options.slowInterval);
+}
+
+/**
  * Builds the Prometheus rule file of one (validated) spec file: per SLO, traffic-weighted error
  * ratios for every alert window and the period, objective, budget, burn-rate and budget-remaining
  * series, one `SloErrorBudgetBurn` rule per window pair, `SloErrorBudgetLow` when the SLO has a policy,
- * and one `SloMetricAbsent`.
+ * and one `SloMetricAbsent`. With `options.slowInterval` the long windows go to a slower group
+ * per SLO (see {@link splitSloGroup}).
  */
 export function buildRules(file: SloSpecFile, options: Partial<RuleOptions> = {}): RuleFile {
   const resolved = resolveRuleOptions(options);
-  return { groups: planSlos(file).map((plan) => buildSloGroup(plan, resolved)) };
+  return { groups: planSlos(file).flatMap((plan) => buildSloGroups(plan, resolved)) };
 }

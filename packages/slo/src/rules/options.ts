@@ -14,6 +14,11 @@ export interface RuleOptions {
   readonly budgetLowAlertName: string;
   /** How long the SLI's total series must be absent before `SloMetricAbsent` fires. */
   readonly absentFor: string;
+  /**
+   * `generate --split-groups`: the interval of each SLO's slow group, which evaluates the long
+   * windows (the ticket pairs' long windows and the period). Absent: one group per SLO.
+   */
+  readonly slowInterval?: string;
 }
 
 /** uid of the generated SLO overview dashboard (`tracseq-slo-overview`). */

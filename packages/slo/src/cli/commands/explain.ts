@@ -1,6 +1,7 @@
 import { parseDuration } from '@tracseq/contract';
 import { explainSlos, renderExplanations } from '../../explain/explain-slos.js';
 import { planSlos } from '../../rules/slo-plan.js';
+import { slowIntervalProblem } from '../../rules/split-groups.js';
 import { UsageError } from '../cli-errors.js';
 import { type Command, EXIT, stringFlag } from '../command.js';
 import { loadSpecPaths } from '../load-spec-paths.js';
@@ -18,6 +19,12 @@ export const explainCommand: Command = {
       value: 'DURATION',
       description: 'rule evaluation interval added to every bound (default 1m)',
     },
+    'slow-interval': {
+      type: 'string',
+      value: 'DURATION',
+      description:
+        "rules generated with --split-groups: slow groups' interval, added to the detection of slow pairs",
+    },
   },
   async run(context) {
     const interval = stringFlag(context, 'evaluation-interval') ?? '1m';
@@ -27,16 +34,21 @@ export const explainCommand: Command = {
     } catch (error) {
       throw new UsageError(`--evaluation-interval: ${(error as Error).message}`, 'explain');
     }
+    const slowInterval = stringFlag(context, 'slow-interval');
+    const slowProblem = slowInterval === undefined ? undefined : slowIntervalProblem(slowInterval);
+    if (slowProblem !== undefined)
+      throw new UsageError(`--slow-interval ${slowInterval}: ${slowProblem}`, 'explain');
     const loaded = loadSpecPaths(context.positionals, 'explain');
     const rows = explainSlos(
       loaded.specs.flatMap((s) => planSlos(s.spec)),
       seconds,
+      slowInterval === undefined ? undefined : parseDuration(slowInterval),
     );
     if (context.json) {
       print(JSON.stringify({ ok: true, errors: [], warnings: loaded.warnings, alerts: rows }, null, 2));
     } else {
       printWarnings(loaded.warnings);
-      print(renderExplanations(rows, interval));
+      print(renderExplanations(rows, interval, slowInterval));
     }
     return EXIT.ok;
   },

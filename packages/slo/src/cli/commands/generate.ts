@@ -16,7 +16,12 @@ export const generateCommand: Command = {
     'its outputs all or nothing (staged next to the targets, then renamed into place), never\n' +
     'overwrites a file another input generated or no tool generated, and deletes only files whose\n' +
     'header names an input of this run (a spec under its PATHs, its --lab-settings) that no longer\n' +
-    'produces them. Flags a header recorded are reused when the command line gives none.',
+    'produces them. Flags a header recorded are reused when the command line gives none.\n' +
+    '\n' +
+    "--split-groups moves each SLO's long windows (the ticket pairs' long windows and the period, e.g.\n" +
+    '1d, 3d, 30d) into a second rule group evaluated every --slow-interval (default 2m, under the 5m\n' +
+    'lookback); alerts read those series through last_over_time(x[2 x interval]). The headers record\n' +
+    'it as --slow-interval; --no-split-groups goes back to one group per SLO.',
   flags: GENERATION_FLAGS,
   async run(context) {
     const run = prepareGeneration(context, 'generate');
