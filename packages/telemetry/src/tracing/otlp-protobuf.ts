@@ -2,6 +2,7 @@ import type { Attributes, HrTime, SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
+import { EncodedSpan } from './encoded-span.js';
 
 // OTLP/protobuf encoding of an ExportTraceServiceRequest, written directly from ReadableSpans in
 // one pass over one reused buffer. The output is byte for byte what the OTel SDK's
@@ -404,11 +405,21 @@ function writeResource(w: ProtobufWriter, resource: Resource): void {
   w.end(start);
 }
 
+/** A span to export: the span itself, or its message encoded when it ended (see `SpanEncoder`). */
+export type ExportableSpan = ReadableSpan | EncodedSpan;
+
+/** Copies a pre-encoded Span message (tag included) into the request. */
+function writeEncodedSpan(w: ProtobufWriter, span: EncodedSpan): void {
+  const length = span.end - span.start;
+  w.ensure(length);
+  w.pos += span.chunk.copy(w.buf, w.pos, span.start, span.end);
+}
+
 /** Spans grouped by resource, then by instrumentation scope (by identity, like the SDK). */
 function groupSpans(
-  spans: readonly ReadableSpan[],
-): Map<Resource, Map<InstrumentationScope, ReadableSpan[]>> {
-  const groups = new Map<Resource, Map<InstrumentationScope, ReadableSpan[]>>();
+  spans: readonly ExportableSpan[],
+): Map<Resource, Map<InstrumentationScope, ExportableSpan[]>> {
+  const groups = new Map<Resource, Map<InstrumentationScope, ExportableSpan[]>>();
   for (const span of spans) {
     let scopes = groups.get(span.resource);
     if (scopes === undefined) {
@@ -427,9 +438,9 @@ function groupSpans(
 
 /**
  * Encodes an ExportTraceServiceRequest for `spans` into `w` (from its current position) and
- * returns the number of bytes written.
+ * returns the number of bytes written. Spans may be objects or already encoded, mixed.
  */
-export function writeTraceRequest(w: ProtobufWriter, spans: readonly ReadableSpan[]): number {
+export function writeTraceRequest(w: ProtobufWriter, spans: readonly ExportableSpan[]): number {
   const from = w.pos;
   for (const [resource, scopes] of groupSpans(spans)) {
     w.tag(1, WIRE_LENGTH);
@@ -439,7 +450,11 @@ export function writeTraceRequest(w: ProtobufWriter, spans: readonly ReadableSpa
       w.tag(2, WIRE_LENGTH);
       const scopeSpans = w.begin();
       writeScope(w, scope);
-      for (const span of list) writeSpan(w, span);
+      // A pre-encoded message is the bytes writeSpan would write: protobuf fields concatenate.
+      for (const span of list) {
+        if (span instanceof EncodedSpan) writeEncodedSpan(w, span);
+        else writeSpan(w, span);
+      }
       if (scope.schemaUrl) {
         w.tag(3, WIRE_LENGTH);
         w.string(scope.schemaUrl);
@@ -456,7 +471,7 @@ export function writeTraceRequest(w: ProtobufWriter, spans: readonly ReadableSpa
 }
 
 /** The OTLP/protobuf ExportTraceServiceRequest for `spans`, in a fresh buffer. */
-export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
+export function encodeTraceRequest(spans: readonly ExportableSpan[]): Uint8Array {
   const w = new ProtobufWriter(Math.max(1024, spans.length * 256));
   writeTraceRequest(w, spans);
   return w.buf.subarray(0, w.pos);
