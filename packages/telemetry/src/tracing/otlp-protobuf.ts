@@ -408,11 +408,23 @@ function writeResource(w: ProtobufWriter, resource: Resource): void {
 /** A span to export: the span itself, or its message encoded when it ended (see `SpanEncoder`). */
 export type ExportableSpan = ReadableSpan | EncodedSpan;
 
-/** Copies a pre-encoded Span message (tag included) into the request. */
-function writeEncodedSpan(w: ProtobufWriter, span: EncodedSpan): void {
-  const length = span.end - span.start;
-  w.ensure(length);
-  w.pos += span.chunk.copy(w.buf, w.pos, span.start, span.end);
+/**
+ * Copies the pre-encoded Span messages (tags included) of `list[from]` and the encoded spans
+ * after it that follow it in the same chunk, in one copy (spans of one resource and scope that
+ * ended one after the other lie back to back); returns the index of the first span not copied.
+ */
+function writeEncodedSpans(w: ProtobufWriter, list: readonly ExportableSpan[], from: number): number {
+  const first = list[from] as EncodedSpan;
+  let end = first.end;
+  let next = from + 1;
+  for (; next < list.length; next++) {
+    const span = list[next];
+    if (!(span instanceof EncodedSpan) || span.chunk !== first.chunk || span.start !== end) break;
+    end = span.end;
+  }
+  w.ensure(end - first.start);
+  w.pos += first.chunk.copy(w.buf, w.pos, first.start, end);
+  return next;
 }
 
 /** Spans grouped by resource, then by instrumentation scope (by identity, like the SDK). */
@@ -451,9 +463,13 @@ export function writeTraceRequest(w: ProtobufWriter, spans: readonly ExportableS
       const scopeSpans = w.begin();
       writeScope(w, scope);
       // A pre-encoded message is the bytes writeSpan would write: protobuf fields concatenate.
-      for (const span of list) {
-        if (span instanceof EncodedSpan) writeEncodedSpan(w, span);
-        else writeSpan(w, span);
+      for (let i = 0; i < list.length; ) {
+        const span = list[i] as ExportableSpan;
+        if (span instanceof EncodedSpan) i = writeEncodedSpans(w, list, i);
+        else {
+          writeSpan(w, span);
+          i++;
+        }
       }
       if (scope.schemaUrl) {
         w.tag(3, WIRE_LENGTH);

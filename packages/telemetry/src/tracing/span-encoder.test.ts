@@ -70,6 +70,28 @@ describe('SpanEncoder', () => {
     expect(Buffer.from(encodeTraceRequest(encoded)).equals(sdkBytes(spans))).toBe(true);
   });
 
+  it('copies back-to-back spans of one resource and scope as runs, across chunks', () => {
+    // Only the spans of one resource and scope: each lies right after the previous one in its chunk.
+    const spans = finishedSpans(1200).filter(
+      (span) =>
+        span.resource.attributes['service.name'] === 'sample-service' &&
+        span.instrumentationScope.name === 'workflow',
+    );
+    expect(spans.length).toBe(200);
+    const encoder = new SpanEncoder();
+    const encoded = [...spans, ...spans, ...spans].map((span) => encoder.encode(span));
+    expect(new Set(encoded.map((e) => e.chunk)).size).toBeGreaterThan(1);
+    expect(Buffer.from(encodeTraceRequest(encoded)).equals(sdkBytes([...spans, ...spans, ...spans]))).toBe(
+      true,
+    );
+    // A batch that starts and ends inside runs.
+    expect(
+      Buffer.from(encodeTraceRequest(encoded.slice(7, 513))).equals(
+        sdkBytes([...spans, ...spans, ...spans].slice(7, 513)),
+      ),
+    ).toBe(true);
+  });
+
   it('mixes with span objects in one request', () => {
     const spans = finishedSpans(40);
     const encoder = new SpanEncoder();
