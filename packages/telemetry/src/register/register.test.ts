@@ -149,7 +149,15 @@ describe('node --import @tracseq/telemetry/register', () => {
           waitReady: false,
         },
       );
-      await waitFor(() => service.output().includes('worker up'), { timeoutMs: 20_000, intervalMs: 50 });
+      // Log lines reach stdout at the end of their event-loop turn, so the warning may follow the
+      // script's own (synchronous) console.log.
+      await waitFor(
+        () => service.output().includes('worker up') && service.output().includes('express not found'),
+        {
+          timeoutMs: 20_000,
+          intervalMs: 50,
+        },
+      );
       const warnings = service.output().match(/express not found/g) ?? [];
       expect(warnings).toHaveLength(1);
       expect(service.child.exitCode).toBeNull();

@@ -111,6 +111,10 @@ describe('createTracing exports over OTLP/HTTP', () => {
         'deployment.environment.name': 'test',
         'telemetry.sdk.language': 'nodejs',
       });
+      // The spans that warm the protobuf encoder at start are never exported.
+      const sent = await receiver.waitForSpans((s) => s.resource['test.protocol'] === protocol, 5000, 2);
+      expect(sent).toHaveLength(2);
+      expect(tracing.spanLoss()).toMatchObject({ accepted: 2, exported: 2 });
       const contentType = protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
       expect(
         receiver.requests.filter((r) => r.spanCount > 0 && r.contentType === contentType).length,

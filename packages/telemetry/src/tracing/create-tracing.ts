@@ -7,13 +7,16 @@ import { redactUrl } from '../logging/redact-url.js';
 import { CountingSpanExporter } from './counting-span-exporter.js';
 import { createSampler } from './create-sampler.js';
 import { createDropCountingMeterProvider } from './drop-counting-meter-provider.js';
+import { EncodingSpanProcessor } from './encoding-span-processor.js';
 import { LossCountingSpanProcessor } from './loss-counting-span-processor.js';
 import { createOtlpTraceExporter, type GivingUpSpanExporter } from './otlp-trace-exporter.js';
 import { PooledIdGenerator } from './pooled-id-generator.js';
 import { ensureContextManager, registerTracingGlobals } from './register-globals.js';
 import { ServerSpanFactory } from './server-span.js';
+import { SpanEncoder } from './span-encoder.js';
 import { SpanLossLedger, type SpanLossStats } from './span-loss-ledger.js';
 import { resolveTracingOptions, type TracingOptions } from './tracing-options.js';
+import { warmSpanEncoder } from './warm-span-encoder.js';
 
 /** Instrumentation scope of every span the toolkit creates. */
 export const TRACER_NAME = '@tracseq/telemetry';
@@ -162,7 +165,13 @@ export function createTracing(options: TracingOptions): Tracing {
     exportTimeoutMillis: resolved.exportTimeoutMs + 1000,
     selfObsMeterProvider: createDropCountingMeterProvider((count) => ledger.queueFull(count)),
   });
-  const processor = new LossCountingSpanProcessor(batches, ledger);
+  // With our OTLP/protobuf exporter, spans are encoded when they end and queued as bytes (see
+  // SpanEncoder); a configured exporter, or OTLP/JSON, gets the span objects.
+  const encoder = otlp !== undefined && resolved.protocol === 'http/protobuf' ? new SpanEncoder() : undefined;
+  const processor = new LossCountingSpanProcessor(
+    encoder ? new EncodingSpanProcessor(batches, encoder) : batches,
+    ledger,
+  );
   const sampler = createSampler(resolved.sampler);
   const idGenerator = new PooledIdGenerator();
   const provider = new SdkTracerProvider({ resource, sampler, idGenerator, spanProcessors: [processor] });
@@ -172,6 +181,8 @@ export function createTracing(options: TracingOptions): Tracing {
   const scope = (tracer as { instrumentationScope?: InstrumentationScope }).instrumentationScope ?? {
     name: TRACER_NAME,
   };
+
+  if (encoder) warmSpanEncoder({ idGenerator, resource, scope });
 
   let stopped: Promise<boolean> | undefined;
   return {

@@ -2,6 +2,7 @@ import type { Attributes, HrTime, SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
+import { EncodedSpan } from './encoded-span.js';
 
 // OTLP/protobuf encoding of an ExportTraceServiceRequest, written directly from ReadableSpans in
 // one pass over one reused buffer. The output is byte for byte what the OTel SDK's
@@ -404,11 +405,33 @@ function writeResource(w: ProtobufWriter, resource: Resource): void {
   w.end(start);
 }
 
+/** A span to export: the span itself, or its message encoded when it ended (see `SpanEncoder`). */
+export type ExportableSpan = ReadableSpan | EncodedSpan;
+
+/**
+ * Copies the pre-encoded Span messages (tags included) of `list[from]` and the encoded spans
+ * after it that follow it in the same chunk, in one copy (spans of one resource and scope that
+ * ended one after the other lie back to back); returns the index of the first span not copied.
+ */
+function writeEncodedSpans(w: ProtobufWriter, list: readonly ExportableSpan[], from: number): number {
+  const first = list[from] as EncodedSpan;
+  let end = first.end;
+  let next = from + 1;
+  for (; next < list.length; next++) {
+    const span = list[next];
+    if (!(span instanceof EncodedSpan) || span.chunk !== first.chunk || span.start !== end) break;
+    end = span.end;
+  }
+  w.ensure(end - first.start);
+  w.pos += first.chunk.copy(w.buf, w.pos, first.start, end);
+  return next;
+}
+
 /** Spans grouped by resource, then by instrumentation scope (by identity, like the SDK). */
 function groupSpans(
-  spans: readonly ReadableSpan[],
-): Map<Resource, Map<InstrumentationScope, ReadableSpan[]>> {
-  const groups = new Map<Resource, Map<InstrumentationScope, ReadableSpan[]>>();
+  spans: readonly ExportableSpan[],
+): Map<Resource, Map<InstrumentationScope, ExportableSpan[]>> {
+  const groups = new Map<Resource, Map<InstrumentationScope, ExportableSpan[]>>();
   for (const span of spans) {
     let scopes = groups.get(span.resource);
     if (scopes === undefined) {
@@ -427,9 +450,9 @@ function groupSpans(
 
 /**
  * Encodes an ExportTraceServiceRequest for `spans` into `w` (from its current position) and
- * returns the number of bytes written.
+ * returns the number of bytes written. Spans may be objects or already encoded, mixed.
  */
-export function writeTraceRequest(w: ProtobufWriter, spans: readonly ReadableSpan[]): number {
+export function writeTraceRequest(w: ProtobufWriter, spans: readonly ExportableSpan[]): number {
   const from = w.pos;
   for (const [resource, scopes] of groupSpans(spans)) {
     w.tag(1, WIRE_LENGTH);
@@ -439,7 +462,15 @@ export function writeTraceRequest(w: ProtobufWriter, spans: readonly ReadableSpa
       w.tag(2, WIRE_LENGTH);
       const scopeSpans = w.begin();
       writeScope(w, scope);
-      for (const span of list) writeSpan(w, span);
+      // A pre-encoded message is the bytes writeSpan would write: protobuf fields concatenate.
+      for (let i = 0; i < list.length; ) {
+        const span = list[i] as ExportableSpan;
+        if (span instanceof EncodedSpan) i = writeEncodedSpans(w, list, i);
+        else {
+          writeSpan(w, span);
+          i++;
+        }
+      }
       if (scope.schemaUrl) {
         w.tag(3, WIRE_LENGTH);
         w.string(scope.schemaUrl);
@@ -456,7 +487,7 @@ export function writeTraceRequest(w: ProtobufWriter, spans: readonly ReadableSpa
 }
 
 /** The OTLP/protobuf ExportTraceServiceRequest for `spans`, in a fresh buffer. */
-export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
+export function encodeTraceRequest(spans: readonly ExportableSpan[]): Uint8Array {
   const w = new ProtobufWriter(Math.max(1024, spans.length * 256));
   writeTraceRequest(w, spans);
   return w.buf.subarray(0, w.pos);
