@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gcKind } from '../lib/gc-kind.mjs';
 import { startOtlpSink } from './otlp-sink.mjs';
 
 const { values } = parseArgs({
@@ -44,7 +45,7 @@ if (values.child !== undefined) {
   const gc = { scavenges: 0, markCompacts: 0, pauseMs: 0 };
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.markCompacts++;
+      if (gcKind(entry) === constants.NODE_PERFORMANCE_GC_MAJOR) gc.markCompacts++;
       else gc.scavenges++;
       gc.pauseMs += entry.duration;
     }

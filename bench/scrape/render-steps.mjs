@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { gcKind } from '../lib/gc-kind.mjs';
 
 const dist = pathToFileURL(
   resolve(process.argv[3] ?? new URL('../../packages/telemetry/dist', import.meta.url).pathname),
@@ -46,9 +47,7 @@ let gcMax = 0,
   gcN = 0;
 new PerformanceObserver((l) => {
   for (const e of l.getEntries()) {
-    // GC entries carry { kind } in detail; the PerformanceEntry type does not say so.
-    const detail = /** @type {{ kind?: number }} */ (/** @type {any} */ (e).detail);
-    if (e.duration > 20) kinds.push(`${detail?.kind}:${e.duration.toFixed(0)}`);
+    if (e.duration > 20) kinds.push(`${gcKind(e)}:${e.duration.toFixed(0)}`);
     gcMax = Math.max(gcMax, e.duration);
     gcSum += e.duration;
     gcN++;
