@@ -22,7 +22,7 @@ export const generateCommand: Command = {
     'service with one Prometheus metric per event-count SLO (raw SLIs are left out with a warning).\n' +
     "Each measurement is the canary pods' burn rate (error ratio / (1 - objective)) over 5m divided\n" +
     "by max(1, k x the stable pods' burn rate): above 1 fails the canary, fewer events than the SLO's\n" +
-    'alerting.minEvents (default 100) is inconclusive. Arguments: canary-hash (required; the pods\n' +
+    "alerting.minEvents (default 100) is inconclusive. Arguments: canary-hash (required; the pods'\n" +
     "rollouts-pod-template-hash, which the ServiceMonitor's podTargetLabels copies onto the series),\n" +
     'stable-hash (optional), stable-factor (k, default 2), prometheus-url. Once generated, a template\n' +
     'is regenerated (and checked) without the flag.',
