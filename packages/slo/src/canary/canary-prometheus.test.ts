@@ -31,7 +31,7 @@ const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.j
 const T0 = Date.UTC(2025, 0, 1) / 1000;
 const SCRAPE = 15;
 const HISTORY = 40 * 60;
-/** When the analysis starts (an hour of history would do; the canaries run the whole time). */
+/** When the analysis starts; every pod hash has served traffic since T0, so each window is full. */
 const ANALYSIS_START = T0 + 20 * 60;
 
 /** Per pod-template hash: requests per second, 5xx share, share slower than 100 ms. */
