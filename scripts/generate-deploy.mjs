@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Writes deploy/: the lab-config ConfigMap from examples/lab-settings.yaml, ServiceMonitors and
-// workloads for the example services, the daily maintenance-silences CronJob, a kustomization, and the monitoring compose file with its
+// workloads for the example services (sample-service as an Argo Rollouts canary), the daily maintenance-silences CronJob, a kustomization, and the monitoring compose file with its
 // Prometheus config. Part of `npm run generate`; CI fails when the committed files differ.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LabSettingsError, parseLabSettings } from '@tracseq/contract';
+import { LabSettingsError, parseLabSettings, ROLLOUT_POD_HASH_POD_LABEL } from '@tracseq/contract';
+import { analysisTemplateName, CANARY_ARGS } from '@tracseq/slo';
 import { stringify } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,8 +20,15 @@ const write = (path, source, docs) => {
 };
 
 const NAMESPACE = 'tracseq';
+// `canary: true`: an Argo Rollouts Rollout whose canary steps run the service's generated
+// AnalysisTemplate (prometheus/k8s/<service>.analysistemplate.yml), instead of a Deployment.
 const SERVICES = [
-  { name: 'sample-service', port: 3001, env: { STORAGE_SERVICE_URL: 'http://storage-service:3002' } },
+  {
+    name: 'sample-service',
+    port: 3001,
+    env: { STORAGE_SERVICE_URL: 'http://storage-service:3002' },
+    canary: true,
+  },
   { name: 'storage-service', port: 3002, env: {} },
 ];
 const settingsText = readFileSync(join(root, 'examples/lab-settings.yaml'), 'utf8');
@@ -40,55 +48,83 @@ const configMap = {
   metadata: { name: 'lab-config', namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'tracseq' } },
   data: { laboratory_settings: settingsText },
 };
-const workloads = SERVICES.flatMap((s) => [
-  {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: s.name, namespace: NAMESPACE, labels: labels(s.name) },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: labels(s.name) },
-      template: {
-        metadata: { labels: labels(s.name) },
+// Each canary step runs the analysis with the new pods' hash (Latest) and the stable pods' (so a
+// stable version already burning fast does not fail every canary: the bar is max(1x, k x stable)).
+// A failed analysis aborts the rollout; an inconclusive one (too little traffic) pauses it.
+const analysisStep = (service) => ({
+  analysis: {
+    templates: [{ templateName: analysisTemplateName(service) }],
+    args: [
+      { name: CANARY_ARGS.canaryHash, valueFrom: { podTemplateHashValue: 'Latest' } },
+      { name: CANARY_ARGS.stableHash, valueFrom: { podTemplateHashValue: 'Stable' } },
+    ],
+  },
+});
+const workload = (s, spec) =>
+  s.canary
+    ? {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Rollout',
+        metadata: { name: s.name, namespace: NAMESPACE, labels: labels(s.name) },
         spec: {
-          terminationGracePeriodSeconds: 15,
-          containers: [
-            {
-              name: s.name,
-              image: `ghcr.io/tracseq/${s.name}:latest`,
-              ports: [{ name: 'http', containerPort: s.port }],
-              env: [
-                { name: 'PORT', value: String(s.port) },
-                { name: 'HOST', value: '0.0.0.0' },
-                { name: 'OTEL_SERVICE_NAME', value: s.name },
-                { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-collector.observability:4318' },
-                { name: 'TRACSEQ_LAB_SETTINGS', value: '/etc/tracseq/laboratory_settings.yaml' },
-                { name: 'TRACSEQ_SHUTDOWN_TIMEOUT_MS', value: '10000' },
-                ...Object.entries(s.env).map(([name, value]) => ({ name, value })),
-              ],
-              // The roadmap's sizing; the HPA below scales on CPU against the request.
-              resources: {
-                requests: { cpu: '250m', memory: '256Mi' },
-                limits: { cpu: '500m', memory: '512Mi' },
-              },
-              readinessProbe: { httpGet: { path: '/health/ready', port: 'http' }, periodSeconds: 5 },
-              livenessProbe: { httpGet: { path: '/health/live', port: 'http' }, periodSeconds: 10 },
-              volumeMounts: [{ name: 'lab-config', mountPath: '/etc/tracseq', readOnly: true }],
+          ...spec,
+          strategy: {
+            canary: {
+              steps: [{ setWeight: 25 }, analysisStep(s.name), { setWeight: 50 }, analysisStep(s.name)],
             },
-          ],
-          volumes: [
-            {
-              name: 'lab-config',
-              configMap: {
-                name: 'lab-config',
-                items: [{ key: 'laboratory_settings', path: 'laboratory_settings.yaml' }],
-              },
-            },
-          ],
+          },
         },
+      }
+    : {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: s.name, namespace: NAMESPACE, labels: labels(s.name) },
+        spec,
+      };
+const workloads = SERVICES.flatMap((s) => [
+  workload(s, {
+    replicas: 2,
+    selector: { matchLabels: labels(s.name) },
+    template: {
+      metadata: { labels: labels(s.name) },
+      spec: {
+        terminationGracePeriodSeconds: 15,
+        containers: [
+          {
+            name: s.name,
+            image: `ghcr.io/tracseq/${s.name}:latest`,
+            ports: [{ name: 'http', containerPort: s.port }],
+            env: [
+              { name: 'PORT', value: String(s.port) },
+              { name: 'HOST', value: '0.0.0.0' },
+              { name: 'OTEL_SERVICE_NAME', value: s.name },
+              { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-collector.observability:4318' },
+              { name: 'TRACSEQ_LAB_SETTINGS', value: '/etc/tracseq/laboratory_settings.yaml' },
+              { name: 'TRACSEQ_SHUTDOWN_TIMEOUT_MS', value: '10000' },
+              ...Object.entries(s.env).map(([name, value]) => ({ name, value })),
+            ],
+            // The roadmap's sizing; the HPA below scales on CPU against the request.
+            resources: {
+              requests: { cpu: '250m', memory: '256Mi' },
+              limits: { cpu: '500m', memory: '512Mi' },
+            },
+            readinessProbe: { httpGet: { path: '/health/ready', port: 'http' }, periodSeconds: 5 },
+            livenessProbe: { httpGet: { path: '/health/live', port: 'http' }, periodSeconds: 10 },
+            volumeMounts: [{ name: 'lab-config', mountPath: '/etc/tracseq', readOnly: true }],
+          },
+        ],
+        volumes: [
+          {
+            name: 'lab-config',
+            configMap: {
+              name: 'lab-config',
+              items: [{ key: 'laboratory_settings', path: 'laboratory_settings.yaml' }],
+            },
+          },
+        ],
       },
     },
-  },
+  }),
   {
     apiVersion: 'v1',
     kind: 'Service',
@@ -100,7 +136,9 @@ const workloads = SERVICES.flatMap((s) => [
     kind: 'HorizontalPodAutoscaler',
     metadata: { name: s.name, namespace: NAMESPACE, labels: labels(s.name) },
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s.name },
+      scaleTargetRef: s.canary
+        ? { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: s.name }
+        : { apiVersion: 'apps/v1', kind: 'Deployment', name: s.name },
       minReplicas: 2,
       maxReplicas: 10,
       metrics: [
@@ -113,12 +151,15 @@ const workloads = SERVICES.flatMap((s) => [
   },
 ]);
 // honorLabels keeps the app's own `service` label instead of the operator's exported_service.
+// podTargetLabels copies the Rollout's pod-template hash onto every series (as
+// rollouts_pod_template_hash): the only way canary analysis can tell new pods from stable ones.
 const monitors = SERVICES.map((s) => ({
   apiVersion: 'monitoring.coreos.com/v1',
   kind: 'ServiceMonitor',
   metadata: { name: s.name, namespace: NAMESPACE, labels: labels(s.name) },
   spec: {
     selector: { matchLabels: labels(s.name) },
+    podTargetLabels: [ROLLOUT_POD_HASH_POD_LABEL],
     endpoints: [{ port: 'http', path: '/metrics', interval: '15s', honorLabels: true }],
   },
 }));
@@ -191,7 +232,8 @@ write('deploy/k8s/kustomization.yaml', 'scripts/generate-deploy.mjs', {
   apiVersion: 'kustomize.config.k8s.io/v1beta1',
   kind: 'Kustomization',
   namespace: NAMESPACE,
-  // PrometheusRule CRDs live in prometheus/k8s (generated once); apply them from there.
+  // PrometheusRule CRDs and the AnalysisTemplates the Rollout runs live in prometheus/k8s
+  // (generated once by tracseq-slo); apply them from there.
   resources: [
     'lab-config.configmap.yaml',
     'example-services.yaml',

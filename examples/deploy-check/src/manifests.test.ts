@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
+import { Rollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1';
 import { EnvoyFilter } from '@kubernetes-models/istio/networking.istio.io/v1alpha3';
 import {
@@ -29,6 +31,8 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule as never,
   'networking.istio.io/v1/DestinationRule': DestinationRule as never,
   'networking.istio.io/v1alpha3/EnvoyFilter': EnvoyFilter as never,
+  'argoproj.io/v1alpha1/Rollout': Rollout as never,
+  'argoproj.io/v1alpha1/AnalysisTemplate': AnalysisTemplate as never,
 };
 
 function yamlFiles(dir: string): string[] {
@@ -60,6 +64,8 @@ describe('Kubernetes manifests', () => {
       'DestinationRule',
       'EnvoyFilter',
       'CronJob',
+      'Rollout',
+      'AnalysisTemplate',
     ]) {
       expect(kinds).toContain(kind);
     }
@@ -96,23 +102,37 @@ describe('Kubernetes manifests', () => {
     }
   });
 
-  it('every Deployment is sized as the roadmap says, probed on /health/*, and autoscaled 2-10 at 70 % CPU', () => {
-    const deployments = manifests.filter((m) => m.object.kind === 'Deployment');
+  it('every Deployment and Rollout is sized as the roadmap says, probed on /health/*, and autoscaled 2-10 at 70 % CPU', () => {
+    const deployments = manifests.filter(
+      (m) => m.object.kind === 'Deployment' || m.object.kind === 'Rollout',
+    );
     expect(deployments.length).toBeGreaterThan(0);
     for (const d of deployments) {
-      const container = new Deployment(d.object as never).spec?.template.spec?.containers[0];
+      const template =
+        d.object.kind === 'Rollout'
+          ? new Rollout(d.object as never).spec.template
+          : new Deployment(d.object as never).spec?.template;
+      const container = template?.spec?.containers[0];
       expect(container?.resources).toEqual({
         requests: { cpu: '250m', memory: '256Mi' },
         limits: { cpu: '500m', memory: '512Mi' },
       });
       expect(container?.readinessProbe?.httpGet?.path).toBe('/health/ready');
       expect(container?.livenessProbe?.httpGet?.path).toBe('/health/live');
-      const hpa = manifests.find(
-        (m) =>
-          m.object.kind === 'HorizontalPodAutoscaler' &&
-          (m.object as unknown as { spec: { scaleTargetRef: { name: string } } }).spec.scaleTargetRef.name ===
-            d.object.metadata?.name,
-      );
+      // The HPA scales the workload itself: a Rollout's HPA targets the Rollout, not a Deployment.
+      const hpa = manifests.find((m) => {
+        if (m.object.kind !== 'HorizontalPodAutoscaler') return false;
+        const target = (
+          m.object as unknown as {
+            spec: { scaleTargetRef: { apiVersion: string; kind: string; name: string } };
+          }
+        ).spec.scaleTargetRef;
+        return (
+          target.name === d.object.metadata?.name &&
+          target.kind === d.object.kind &&
+          target.apiVersion === d.object.apiVersion
+        );
+      });
       expect(hpa?.object, `HPA for ${d.object.metadata?.name}`).toMatchObject({
         spec: {
           minReplicas: 2,
@@ -120,6 +140,55 @@ describe('Kubernetes manifests', () => {
           metrics: [{ resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
         },
       });
+    }
+  });
+
+  it('sample-service is a Rollout whose canary steps run its generated AnalysisTemplate with the canary and stable hashes', () => {
+    const rollouts = manifests.filter((m) => m.object.kind === 'Rollout');
+    expect(rollouts.map((r) => r.object.metadata?.name)).toEqual(['sample-service']);
+    const rollout = new Rollout(rollouts[0]?.object as never);
+    const steps = rollout.spec.strategy?.canary?.steps ?? [];
+    const analyses = steps.filter((step) => step.analysis !== undefined);
+    expect(analyses.length).toBeGreaterThan(0);
+    // Traffic shifts before each analysis, and the last analysis comes before full promotion.
+    expect(steps[0]?.setWeight).toBeGreaterThan(0);
+    expect(steps.at(-1)?.analysis).toBeDefined();
+    for (const step of analyses) {
+      const names = step.analysis?.templates?.map((t) => t.templateName) ?? [];
+      expect(names).toEqual(['tracseq-slo-sample-service']);
+      const template = manifests.find(
+        (m) => m.object.kind === 'AnalysisTemplate' && m.object.metadata?.name === names[0],
+      );
+      expect(template?.file, 'the AnalysisTemplate is generated into prometheus/k8s').toMatch(
+        /^prometheus\/k8s\//,
+      );
+      const spec = new AnalysisTemplate(template?.object as never).spec;
+      const given = new Map(step.analysis?.args?.map((a) => [a.name, a]));
+      // Every argument without a default is given; the hashes come from the Rollout itself.
+      for (const arg of spec.args ?? []) {
+        if (arg.value === undefined) expect(given.has(arg.name), arg.name).toBe(true);
+      }
+      for (const name of given.keys()) expect(spec.args?.map((a) => a.name)).toContain(name);
+      expect(given.get('canary-hash')?.valueFrom?.podTemplateHashValue).toBe('Latest');
+      expect(given.get('stable-hash')?.valueFrom?.podTemplateHashValue).toBe('Stable');
+      // Its queries select the canary's pods by the label the ServiceMonitors copy onto series.
+      expect(spec.metrics?.length).toBeGreaterThan(0);
+      for (const metric of spec.metrics ?? []) {
+        expect(metric.provider.prometheus?.query).toContain(
+          'rollouts_pod_template_hash="{{args.canary-hash}}"',
+        );
+        expect(metric.inconclusiveLimit).toBe(0);
+        expect(metric.failureLimit).toBe(0);
+      }
+    }
+  });
+
+  it('ServiceMonitors copy the Rollout pod-template hash onto every series (podTargetLabels)', () => {
+    const monitors = manifests.filter((m) => m.object.kind === 'ServiceMonitor');
+    for (const m of monitors) {
+      expect(new ServiceMonitor(m.object as never).spec.podTargetLabels).toContain(
+        'rollouts-pod-template-hash',
+      );
     }
   });
 

@@ -33,6 +33,7 @@ export * from './metrics/naming-rules.js';
 export type * from './metrics/types.js';
 export * from './names/alert-names.js';
 export * from './names/dashboard-uids.js';
+export * from './names/rollout-labels.js';
 export * from './names/series-names.js';
 export * from './promql/promql-text.js';
 export * from './rules/build-prometheus-rule.js';

@@ -28,6 +28,24 @@ export {
 export { alertWindows, recordedWindows, type Severity, type WindowPair } from './alerting/alert-windows.js';
 export { errorBudget, MAX_OBJECTIVE_PERCENT } from './alerting/error-budget.js';
 export { sloDependencies } from './alerting/slo-dependencies.js';
+export {
+  analysisTemplateName,
+  buildAnalysisTemplate,
+  CANARY_FAILURE_CONDITION,
+  CANARY_MATCHERS,
+  CANARY_SUCCESS_CONDITION,
+  type CanaryAnalysis,
+  canaryQuery,
+  type SkippedSlo,
+} from './canary/build-analysis-template.js';
+export { CANARY_ARGS, type CanaryOptions, DEFAULT_CANARY_OPTIONS } from './canary/canary-options.js';
+export {
+  ANALYSIS_TEMPLATE_SUFFIX,
+  analysisTemplatePath,
+  type CanaryOutputs,
+  generateCanaryOutputs,
+} from './canary/generate-canary-outputs.js';
+export { scopeQuery } from './canary/scope-query.js';
 export { type AlertTiming, alertTiming, type EvaluationDelays } from './explain/burn-math.js';
 export { type GeneratedFiles, generateOutputs } from './output/generate-outputs.js';
 export { type OutputPlan, ownsInput, planOutputs, type RunInputs } from './output/plan-outputs.js';

@@ -471,7 +471,10 @@ describe('issue 15: check and generate never destroy work', () => {
 
     const fixed = await cli((fixes.values().next().value as string).split(' ').slice(1));
     expect(fixed.code).toBe(0);
-    expect(fixed.stdout).toMatch(/ \d+ written, 13 deleted, \d+ unchanged/);
+    // storage-service's 13 rule, test, CRD and Mimir files, and its AnalysisTemplate.
+    expect(fixed.stdout).toMatch(/ \d+ written, 14 deleted, \d+ unchanged/);
+    expect(existsSync(join(out, 'k8s/storage-service.analysistemplate.yml'))).toBe(false);
+    expect(existsSync(join(out, 'k8s/sample-service.analysistemplate.yml'))).toBe(true);
     expect(fixed.stdout).toContain('8 generated file(s) of inputs not in this run left alone');
     for (const file of ON_CALL_FILES) expect(readFileSync(join(out, file), 'utf8')).toBe(onCall[file]);
     expect(existsSync(join(out, 'rules/sample-service.rules.yml'))).toBe(true);

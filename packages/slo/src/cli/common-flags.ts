@@ -24,6 +24,11 @@ export const GENERATION_FLAGS: Readonly<Record<string, FlagSpec>> = {
     description:
       'lab settings YAML: also the on-call alerts (storage, freezers, breakers, targets, telemetry, Watchdog)',
   },
+  'argo-rollouts': {
+    type: 'boolean',
+    description:
+      'also an Argo Rollouts AnalysisTemplate per service (k8s/<service>.analysistemplate.yml): canary analysis from the SLIs; kept once generated',
+  },
   'grafana-url': {
     type: 'string',
     value: 'URL',

@@ -17,8 +17,9 @@ import {
   type SloDependency,
 } from '@tracseq/oncall';
 import { sloDependencies } from '../alerting/slo-dependencies.js';
+import { ANALYSIS_TEMPLATE_SUFFIX, generateCanaryOutputs } from '../canary/generate-canary-outputs.js';
 import { generateOutputs } from '../output/generate-outputs.js';
-import { type OutputPlan, planOutputs, type RunInputs } from '../output/plan-outputs.js';
+import { type OutputPlan, ownsInput, planOutputs, type RunInputs } from '../output/plan-outputs.js';
 import { DEFAULT_SLOW_INTERVAL, slowIntervalProblem } from '../rules/split-groups.js';
 import type { LoadedSpec } from '../spec/load-specs.js';
 import { fileProblem, InputError, UsageError } from './cli-errors.js';
@@ -37,6 +38,8 @@ export interface GenerationRun {
   readonly outDir: string;
   readonly specCount: number;
   readonly sloCount: number;
+  /** Whether the run writes Argo Rollouts `AnalysisTemplate`s (`--argo-rollouts`, or they exist already). */
+  readonly argoRollouts: boolean;
   readonly warnings: readonly SpecError[];
   /** Generated files keyed by path relative to `outDir`. */
   readonly expected: ReadonlyMap<string, string>;
@@ -196,13 +199,56 @@ export function prepareGeneration(context: CommandContext, verb: string): Genera
     })),
     ...(labFlag === undefined ? {} : { labSettings: nameOf(labFlag) }),
   };
+
+  // `--argo-rollouts` once is remembered by its outputs: a run that owns an AnalysisTemplate
+  // regenerates it (and `check` compares it) without the flag, as recorded flags are reused.
+  const argoRollouts =
+    context.flags['argo-rollouts'] === true ||
+    [...existing].some(([path, text]) => {
+      if (!path.endsWith(ANALYSIS_TEMPLATE_SUFFIX)) return false;
+      const origin = parseGeneratedHeader(text);
+      return origin !== undefined && ownsInput(inputs, origin.input);
+    });
+  const warnings = [...loaded.warnings];
+  if (argoRollouts) {
+    const canary = generateCanaryOutputs(loaded.specs, (path) => ({
+      input: { path: nameOf(path) },
+      flags: [],
+    }));
+    for (const [path, content] of canary.files) {
+      if (expected.has(path)) {
+        throw new InputError([
+          fileProblem(
+            resolve(outDir, path),
+            'is both a spec output and an AnalysisTemplate',
+            'rename the spec file',
+          ),
+        ]);
+      }
+      expected.set(path, content);
+    }
+    for (const s of canary.skipped) {
+      const index = loaded.specs
+        .find((l) => l.path === s.file)
+        ?.spec.slos.findIndex((slo) => slo.name === s.slo);
+      warnings.push({
+        file: s.file,
+        line: 0,
+        column: 0,
+        path: `slos[${index ?? 0}].sli`,
+        message: `${s.service}/${s.slo} is left out of the Argo Rollouts AnalysisTemplate: ${s.reason}`,
+        hint: 'give the SLO an events, latency or preset SLI to gate canaries on it',
+      });
+    }
+  }
   const sorted = new Map([...expected].sort(([a], [b]) => a.localeCompare(b)));
   const alertmanagerPath = stringFlag(context, 'alertmanager');
   return {
     outDir,
     specCount: loaded.specs.length,
     sloCount: loaded.specs.reduce((n, s) => n + s.spec.slos.length, 0),
-    warnings: loaded.warnings,
+    argoRollouts,
+    warnings,
     expected: sorted,
     plan: planOutputs(sorted, existing, inputs),
     ...(alertmanagerPath === undefined

@@ -10,7 +10,8 @@ import { print, printResult, printWarnings } from '../print.js';
 export const generateCommand: Command = {
   name: 'generate',
   synopsis: 'PATH...',
-  summary: 'write rules, promtool tests, PrometheusRule CRDs and Mimir files under --out',
+  summary:
+    'write rules, promtool tests, PrometheusRule CRDs, Mimir files (and AnalysisTemplates) under --out',
   details:
     'Every generated file records in its header the input and flags that produced it. A run writes\n' +
     'its outputs all or nothing (staged next to the targets, then renamed into place), never\n' +
@@ -21,7 +22,16 @@ export const generateCommand: Command = {
     "--split-groups moves each SLO's long windows (the ticket pairs' long windows and the period, e.g.\n" +
     '1d, 3d, 30d) into a second rule group evaluated every --slow-interval (default 2m, under the 5m\n' +
     'lookback); alerts read those series through last_over_time(x[2 x interval]). The headers record\n' +
-    'it as --slow-interval; --no-split-groups goes back to one group per SLO.',
+    'it as --slow-interval; --no-split-groups goes back to one group per SLO.\n' +
+    '\n' +
+    '--argo-rollouts adds k8s/<service>.analysistemplate.yml: an Argo Rollouts AnalysisTemplate per\n' +
+    'service with one Prometheus metric per event-count SLO (raw SLIs are left out with a warning).\n' +
+    "Each measurement is the canary pods' burn rate (error ratio / (1 - objective)) over 5m divided\n" +
+    "by max(1, k x the stable pods' burn rate): above 1 fails the canary, fewer events than the SLO's\n" +
+    "alerting.minEvents (default 100) is inconclusive. Arguments: canary-hash (required; the pods'\n" +
+    "rollouts-pod-template-hash, which the ServiceMonitor's podTargetLabels copies onto the series),\n" +
+    'stable-hash (optional), stable-factor (k, default 2), prometheus-url. Once generated, a template\n' +
+    'is regenerated (and checked) without the flag.',
   flags: GENERATION_FLAGS,
   async run(context) {
     const run = prepareGeneration(context, 'generate');
