@@ -1,6 +1,7 @@
 import { formatDuration, formatNumber, parseDuration } from '@tracseq/contract';
 import type { SloPlan } from '../rules/slo-plan.js';
 import { alertTiming } from './burn-math.js';
+import { compositeDepth } from './explain-composites.js';
 
 /** The figures `tracseq-slo explain` prints for one alert. */
 export interface AlertExplanation {
@@ -32,7 +33,10 @@ function silentBelow(plan: SloPlan, longWindow: string): Pick<AlertExplanation, 
   return { silentBelow: { events, perSecond: events / parseDuration(longWindow) } };
 }
 
-/** Explains every alert of the given SLOs; `evaluationIntervalSeconds` is added to each bound. */
+/**
+ * Explains every alert of the given SLOs; `evaluationIntervalSeconds` is added to each bound, and
+ * once more per composite level to a composite's (it reads its components' recordings).
+ */
 export function explainSlos(
   plans: readonly SloPlan[],
   evaluationIntervalSeconds: number,
@@ -41,7 +45,7 @@ export function explainSlos(
     plan.pairs.map((pair) => {
       const timing = alertTiming(pair, plan.budget, plan.periodSeconds, {
         forSeconds: 0,
-        evaluationIntervalSeconds,
+        evaluationIntervalSeconds: evaluationIntervalSeconds * (1 + compositeDepth(plan, plans)),
       });
       return {
         slo: plan.name,
