@@ -62,7 +62,12 @@ describe('explain for composites', () => {
       objective: 99.9,
       outageJourneyErrorRatio: 1,
       outageJourneyBurnRate: 66.6667,
-      outageFirstAlert: { severity: 'critical', longWindow: '1h', shortWindow: '5m', detectSeconds: expect.closeTo(897.6, 6) },
+      outageFirstAlert: {
+        severity: 'critical',
+        longWindow: '1h',
+        shortWindow: '5m',
+        detectSeconds: expect.closeTo(897.6, 6),
+      },
       // The lowest page factor (6x) of a 1.5 % budget is 9 % errors: 90x submission's 0.1 %.
       pagesJourneyAboveBurnRate: 90,
     });
