@@ -29,8 +29,14 @@ export { alertWindows, recordedWindows, type Severity, type WindowPair } from '.
 export { errorBudget, MAX_OBJECTIVE_PERCENT } from './alerting/error-budget.js';
 export { sloDependencies } from './alerting/slo-dependencies.js';
 export { type AlertTiming, alertTiming, type EvaluationDelays } from './explain/burn-math.js';
+export {
+  type ComponentExplanation,
+  type CompositeExplanation,
+  explainComposites,
+} from './explain/explain-composites.js';
 export { type GeneratedFiles, generateOutputs } from './output/generate-outputs.js';
 export { type OutputPlan, ownsInput, planOutputs, type RunInputs } from './output/plan-outputs.js';
+export { buildCompositeRuleTests, type TestComponent } from './promtool-tests/build-composite-tests.js';
 export {
   buildRuleTests,
   MAX_SAMPLES_PER_SERIES,
@@ -52,9 +58,15 @@ export {
   resolveRuleOptions,
   SLO_OVERVIEW_DASHBOARD_UID,
 } from './rules/options.js';
-export { DEFAULT_PERIOD, planSlos, type SloPlan } from './rules/slo-plan.js';
+export { DEFAULT_PERIOD, planSlos, type SloPlan, sloRecordedWindows } from './rules/slo-plan.js';
 export { checkPromql } from './sli/check-promql.js';
-export { type ResolvedSli, resolveSli, type SliTestModel } from './sli/resolve-sli.js';
+export { COMPOSITE_KEPT_LABELS, compositeRatio, compositeRatioExpr } from './sli/composite-ratio.js';
+export {
+  type ResolvedComponent,
+  type ResolvedSli,
+  resolveSli,
+  type SliTestModel,
+} from './sli/resolve-sli.js';
 export { type LoadedSpec, type LoadResult, loadSpecs, type SpecSource } from './spec/load-specs.js';
 export { SLO_SPEC_SCHEMA } from './spec/schema.js';
 export * from './spec/types.js';
