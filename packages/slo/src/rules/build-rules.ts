@@ -40,7 +40,7 @@ function sliRecordings(plan: SloPlan): RecordingRule[] {
   }
   if (sli.kind === 'composite') {
     // Every window, the period included, from the components' recordings of that window.
-    for (const window of [...plan.windows, plan.period]) {
+    for (const window of new Set([...plan.windows, plan.period])) {
       rules.push({
         record: RECORDS.errorRatio(window),
         expr: compositeRatioExpr(sli, window),
