@@ -47,8 +47,14 @@ export {
 } from './canary/generate-canary-outputs.js';
 export { scopeQuery } from './canary/scope-query.js';
 export { type AlertTiming, alertTiming, type EvaluationDelays } from './explain/burn-math.js';
+export {
+  type ComponentExplanation,
+  type CompositeExplanation,
+  explainComposites,
+} from './explain/explain-composites.js';
 export { type GeneratedFiles, generateOutputs } from './output/generate-outputs.js';
 export { type OutputPlan, ownsInput, planOutputs, type RunInputs } from './output/plan-outputs.js';
+export { buildCompositeRuleTests, type TestComponent } from './promtool-tests/build-composite-tests.js';
 export {
   buildRuleTests,
   MAX_SAMPLES_PER_SERIES,
@@ -80,7 +86,7 @@ export {
   resolveRuleOptions,
   SLO_OVERVIEW_DASHBOARD_UID,
 } from './rules/options.js';
-export { DEFAULT_PERIOD, planSlos, type SloPlan } from './rules/slo-plan.js';
+export { DEFAULT_PERIOD, planSlos, type SloPlan, sloRecordedWindows } from './rules/slo-plan.js';
 export {
   DEFAULT_SLOW_INTERVAL,
   LOOKBACK_SECONDS,
@@ -90,7 +96,13 @@ export {
   splitSloGroup,
 } from './rules/split-groups.js';
 export { checkPromql } from './sli/check-promql.js';
-export { type ResolvedSli, resolveSli, type SliTestModel } from './sli/resolve-sli.js';
+export { COMPOSITE_KEPT_LABELS, compositeRatio, compositeRatioExpr } from './sli/composite-ratio.js';
+export {
+  type ResolvedComponent,
+  type ResolvedSli,
+  resolveSli,
+  type SliTestModel,
+} from './sli/resolve-sli.js';
 export { type LoadedSpec, type LoadResult, loadSpecs, type SpecSource } from './spec/load-specs.js';
 export { SLO_SPEC_SCHEMA } from './spec/schema.js';
 export * from './spec/types.js';

@@ -41,7 +41,16 @@ export const sloOverview: DashboardModule = ({ plans }) => {
   const pageFactors = [
     ...new Set(plans.flatMap((p) => p.pairs.filter((x) => x.kind === 'page').map((x) => x.factor))),
   ];
-  const sloList = plans.map((p) => `${p.service}/${p.name} (${p.objective * 100} % over ${p.period})`);
+  // A journey (composite SLO) gets its own row like any SLO, from the same recordings; its entry
+  // names the steps it combines.
+  const sloList = plans.map(
+    (p) =>
+      `${p.service}/${p.name} (${p.objective * 100} % over ${p.period}${
+        p.sli.kind === 'composite'
+          ? `, ${p.sli.mode} journey over ${p.sli.components.map((c) => `${c.service}/${c.name}`).join(' and ')}`
+          : ''
+      })`,
+  );
   const info = sloSeries(RECORDS.info, scope);
   const tableQueries = [
     { expr: info, instant: true, table: true },

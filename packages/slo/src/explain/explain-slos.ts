@@ -2,6 +2,7 @@ import { formatDuration, formatNumber, parseDuration } from '@tracseq/contract';
 import type { SloPlan } from '../rules/slo-plan.js';
 import { slowWindows } from '../rules/split-groups.js';
 import { alertTiming } from './burn-math.js';
+import { compositeDepth } from './explain-composites.js';
 
 /** The figures `tracseq-slo explain` prints for one alert. */
 export interface AlertExplanation {
@@ -34,7 +35,8 @@ function silentBelow(plan: SloPlan, longWindow: string): Pick<AlertExplanation, 
 }
 
 /**
- * Explains every alert of the given SLOs; `evaluationIntervalSeconds` is added to each bound.
+ * Explains every alert of the given SLOs; `evaluationIntervalSeconds` is added to each bound, and
+ * once more per composite level to a composite's (it reads its components' recordings).
  * With `slowIntervalSeconds` (rules generated with `--split-groups`), a pair whose long window
  * is in the slow group may see that ratio up to one slow interval late, so its detection bounds
  * add it too; its reset does not (the short window, always fast, clears first).
@@ -49,7 +51,7 @@ export function explainSlos(
     return plan.pairs.map((pair) => {
       const timing = alertTiming(pair, plan.budget, plan.periodSeconds, {
         forSeconds: 0,
-        evaluationIntervalSeconds,
+        evaluationIntervalSeconds: evaluationIntervalSeconds * (1 + compositeDepth(plan, plans)),
       });
       const lag = slow.has(pair.longWindow) ? (slowIntervalSeconds as number) : 0;
       const later = (seconds: number | undefined) => (seconds === undefined ? undefined : seconds + lag);

@@ -31,11 +31,17 @@ export async function collectGate(
   client: PrometheusClient,
   plans: readonly SloPlan[],
   at: number,
+  /** Every SLO of the run (default `plans`): the components a composite's budget is read from. */
+  allPlans: readonly SloPlan[] = plans,
 ): Promise<GateResult> {
   const slos = [];
   for (const plan of plans) {
     if (plan.spec.policy === undefined) continue;
-    const queries = buildReportQueries(plan, { periodSeconds: plan.periodSeconds, stepSeconds: 60 });
+    const queries = buildReportQueries(plan, {
+      periodSeconds: plan.periodSeconds,
+      stepSeconds: 60,
+      plans: allPlans,
+    });
     const errorRatio = await client.queryValue(queries.errorRatio, at);
     const judged = judgeSlo(plan, { errorRatio, activeSince: undefined });
     // Only a breach needs its start; passing SLOs cost one query each.

@@ -7,6 +7,7 @@ import {
   renderYaml,
   SpecValidationError,
 } from '@tracseq/contract';
+import { buildCompositeRuleTests, type TestComponent } from '../promtool-tests/build-composite-tests.js';
 import { buildRuleTests } from '../promtool-tests/build-rule-tests.js';
 import { buildRules } from '../rules/build-rules.js';
 import { type RuleOptions, resolveRuleOptions } from '../rules/options.js';
@@ -24,7 +25,8 @@ export function specStem(path: string): string {
 
 /**
  * Every output of a set of valid specs: per spec file a rule file, a `PrometheusRule` CRD and a
- * Mimir namespace file; per SLO with a test model a promtool test file. `source` gives what a
+ * Mimir namespace file; per SLO with a test model promtool test files, and per composite whose
+ * components have test models promtool test files that load the components' rule files too. `source` gives what a
  * spec's headers record: its path as the output directory sees it, or a full
  * {@link GeneratedOrigin} (input and flags). `options` may differ per spec (a function of the
  * spec), as when each spec's outputs reuse the flags their headers recorded. Pure: the CLI
@@ -37,6 +39,16 @@ export function generateOutputs(
 ): GeneratedFiles {
   const files = new Map<string, string>();
   const owner = new Map<string, string>();
+  // Every SLO of the run with its rule file: a composite's tests load its components' rules.
+  const catalog = new Map<string, TestComponent>();
+  for (const { path, spec } of specs) {
+    for (const plan of planSlos(spec)) {
+      catalog.set(`${plan.service}/${plan.name}`, {
+        plan,
+        ruleFile: `../${OUTPUT_DIRS.rules}/${specStem(path)}.rules.yml`,
+      });
+    }
+  }
   for (const { path, spec } of specs) {
     const name = specStem(path);
     const previous = owner.get(name);
@@ -73,7 +85,17 @@ export function generateOutputs(
       renderYaml(buildMimirNamespace(rules, `tracseq-slo-${spec.service}`), header),
     );
     for (const plan of planSlos(spec)) {
-      for (const { suffix, file } of buildRuleTests(plan, `../${ruleFile}`, resolved)) {
+      const { sli } = plan;
+      const tests =
+        sli.kind === 'composite'
+          ? buildCompositeRuleTests(
+              plan,
+              `../${ruleFile}`,
+              sli.components.flatMap((c) => catalog.get(`${c.service}/${c.name}`) ?? []),
+              resolved,
+            )
+          : buildRuleTests(plan, `../${ruleFile}`, resolved);
+      for (const { suffix, file } of tests) {
         files.set(`${OUTPUT_DIRS.tests}/${plan.id}${suffix}.test.yml`, renderYaml(file, header));
       }
     }

@@ -13,20 +13,23 @@ export const MAX_SAMPLES_PER_SERIES = 10_000;
 /** Events per input step in generated series; large enough that small error ratios stay exact. */
 const EVENTS_PER_STEP = 1_000;
 
-interface Phase {
+/** One phase of generated input. */
+export interface Phase {
   /** Input steps in this phase. */
   readonly steps: number;
   /** Error ratio of the events in this phase; `undefined` means no traffic. */
   readonly errorRatio: number | undefined;
 }
 
-interface PromqlExprTest {
+/** One `promql_expr_test` of a promtool unit test. */
+export interface PromqlExprTest {
   expr: string;
   eval_time: string;
   exp_samples: { labels: string; value: number }[];
 }
 
-interface UnitTest {
+/** One promtool unit test. */
+export interface UnitTest {
   name: string;
   interval: string;
   input_series: { series: string; values: string }[];
@@ -38,9 +41,10 @@ export interface RuleTestFile {
   readonly rule_files: readonly string[];
   readonly evaluation_interval: string;
   /**
-   * With split groups: the SLO's slow group before its fast group. promtool runs every group at
-   * each evaluation in an unspecified order unless told; the alerts must see the slow series of
-   * the same evaluation, as they would with one group.
+   * Groups evaluated first at each evaluation time, in this order (promtool's own order is not
+   * fixed): with split groups, the SLO's slow group before its fast group, so the alerts see the
+   * slow series of the same evaluation as they would with one group; a composite's components
+   * before the composite, as they would within one evaluation interval on a real Prometheus.
    */
   readonly group_eval_order?: readonly string[];
   readonly tests: readonly UnitTest[];
@@ -114,7 +118,8 @@ function countedSeries(plan: SloPlan, phases: readonly CountPhase[]): { series: 
   });
 }
 
-function inputSeries(plan: SloPlan, phases: readonly Phase[]): { series: string; values: string }[] {
+/** Input series of `plan`'s test model for phases of given error ratios. */
+export function inputSeries(plan: SloPlan, phases: readonly Phase[]): { series: string; values: string }[] {
   if (plan.sli.kind !== 'events' || !plan.sli.testModel) return [];
   const { good, bad } = plan.sli.testModel;
   const perStep = eventsPerStep(plan);
@@ -135,7 +140,8 @@ function inputSeries(plan: SloPlan, phases: readonly Phase[]): { series: string;
   }));
 }
 
-function labelString(name: string, labels: Readonly<Record<string, string>>): string {
+/** `name{a="1",b="2"}` with sorted, quoted labels, as promtool prints series. */
+export function labelString(name: string, labels: Readonly<Record<string, string>>): string {
   const body = Object.keys(labels)
     .sort()
     .map((k) => `${k}=${quoteLabelValue(labels[k] as string)}`)
@@ -148,7 +154,8 @@ function firingLabels(rule: AlertingRule, exprLabels: Record<string, string>): R
   return { ...exprLabels, ...rule.labels, alertname: rule.alert, alertstate: 'firing' };
 }
 
-function alertsQuery(rule: AlertingRule, extra: Readonly<Record<string, string>> = {}): string {
+/** The `ALERTS` selector of a firing `rule` (plus `extra` matchers). */
+export function alertsQuery(rule: AlertingRule, extra: Readonly<Record<string, string>> = {}): string {
   const matchers: Record<string, string> = {
     alertname: rule.alert,
     alertstate: 'firing',
@@ -158,7 +165,8 @@ function alertsQuery(rule: AlertingRule, extra: Readonly<Record<string, string>>
   return labelString('ALERTS', matchers);
 }
 
-function expectAlert(
+/** Expects `rule` (its window pair) firing or not at `evalSeconds`. */
+export function expectAlert(
   rule: AlertingRule,
   exprLabels: Record<string, string>,
   evalSeconds: number,
@@ -175,7 +183,8 @@ function expectAlert(
   };
 }
 
-function ceilTo(seconds: number, step: number): number {
+/** `seconds` rounded up to a multiple of `step`. */
+export function ceilTo(seconds: number, step: number): number {
   return Math.ceil(seconds / step - 1e-9) * step;
 }
 

@@ -67,6 +67,7 @@ async function replaySlo(
   client: PrometheusClient,
   plan: SloPlan,
   settings: ReplaySettings,
+  plans: readonly SloPlan[],
 ): Promise<ReplaySlo> {
   const { fromMs, toMs, stepMs } = settings;
   const steps = Math.floor((toMs - fromMs) / stepMs);
@@ -94,7 +95,10 @@ async function replaySlo(
       intervals: intervals.map((i) => toReplayInterval(i, fromMs, endMs)),
     });
   }
-  const errorRatio = await client.queryValue(errorRatioOver(plan, rangeWindow(endMs - fromMs)), endMs / 1000);
+  const errorRatio = await client.queryValue(
+    errorRatioOver(plan, rangeWindow(endMs - fromMs), plans),
+    endMs / 1000,
+  );
   const burnRate = errorRatio === undefined ? undefined : errorRatio / plan.budget;
   return {
     service: plan.service,
@@ -123,7 +127,7 @@ export async function collectReplay(
   settings: ReplaySettings,
 ): Promise<Replay> {
   const slos: ReplaySlo[] = [];
-  for (const plan of plans) slos.push(await replaySlo(client, plan, settings));
+  for (const plan of plans) slos.push(await replaySlo(client, plan, settings, plans));
   const steps = Math.floor((settings.toMs - settings.fromMs) / settings.stepMs);
   return {
     from: isoTime(settings.fromMs / 1000),

@@ -101,7 +101,7 @@ export async function collectReport(
   const slos = [];
   for (const plan of plans) {
     const periodSeconds = settings.periodSeconds ?? plan.periodSeconds;
-    const queries = buildReportQueries(plan, { periodSeconds, stepSeconds: settings.stepSeconds });
+    const queries = buildReportQueries(plan, { periodSeconds, stepSeconds: settings.stepSeconds, plans });
     const errorRatio = await client.queryValue(queries.errorRatio, settings.at);
     const worstErrorRatio = await client.queryValue(queries.worstErrorRatio, settings.at);
     const grid = {

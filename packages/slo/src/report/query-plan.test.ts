@@ -14,6 +14,42 @@ const PLANS = planSlos({
 });
 
 describe('buildReportQueries', () => {
+  it("composes a journey's error ratio from its components' own queries, by its mode", () => {
+    const plans = planSlos({
+      version: 'tracseq.slo/v1',
+      service: 'svc',
+      slos: [
+        ...(PLANS.map((p) => p.spec) as never[]),
+        {
+          name: 'journey',
+          objective: 97,
+          sli: {
+            composite: {
+              mode: 'weighted',
+              components: [
+                { slo: 'svc/avail', weight: 3 },
+                { slo: 'svc/raw', weight: 1 },
+              ],
+            },
+          },
+        },
+      ],
+    });
+    const journey = plans[2] as (typeof plans)[0];
+    const q = buildReportQueries(journey, { periodSeconds: 7 * 86_400, stepSeconds: 60, plans });
+    const avail = buildReportQueries(plans[0] as (typeof plans)[0], {
+      periodSeconds: 7 * 86_400,
+      stepSeconds: 60,
+    });
+    expect(q.errorRatio).toBe(
+      `(3 * max by (cluster, namespace, lab) (${avail.errorRatio}) + 1 * max by (cluster, namespace, lab) (avg(rate(errors[7d])))) / 4`,
+    );
+    for (const query of Object.values(q)) expect(checkPromql(query)).toBeUndefined();
+    expect(() => buildReportQueries(journey, { periodSeconds: 86_400, stepSeconds: 60 })).toThrow(
+      'composite svc-journey: component svc/avail is not among the SLOs given',
+    );
+  });
+
   it("uses the SLI's own queries with the period as window", () => {
     const q = buildReportQueries(PLANS[0] as (typeof PLANS)[0], {
       periodSeconds: 30 * 86_400,

@@ -1,7 +1,9 @@
-import { formatDuration, quoteLabelValue, withWindow } from '@tracseq/contract';
+import { formatDuration, formatNumber, quoteLabelValue, withWindow } from '@tracseq/contract';
 import { DEFAULT_RULE_OPTIONS } from '../rules/options.js';
 import type { SloPlan } from '../rules/slo-plan.js';
+import { COMPOSITE_KEPT_LABELS } from '../sli/composite-ratio.js';
 import { errorRatioExpr, isSingleSeriesQuery } from '../sli/error-ratio.js';
+import type { ResolvedComponent } from '../sli/resolve-sli.js';
 
 /** Rate window of the "worst burn" figure: the long window of the fastest 30d page pair. */
 export const WORST_BURN_WINDOW = '1h';
@@ -32,15 +34,30 @@ export interface ReportQueryOptions {
   readonly stepSeconds: number;
   /** Name of the burn-rate alerts (default `SloErrorBudgetBurn`). */
   readonly alertName?: string;
+  /** Every SLO of the run: a composite's error ratio is built from its components' queries. */
+  readonly plans?: readonly SloPlan[];
 }
 
 /**
  * The SLO's error ratio over `window` from its SLI's own queries (traffic-weighted for event
  * SLIs), the expression the recording rules record per window; `report`, `gate` and `replay`
- * read budgets with it so they need no recorded series.
+ * read budgets with it so they need no recorded series. A composite's ratio is built from its
+ * components' queries, found among `plans`.
  */
-export function errorRatioOver(plan: SloPlan, window: string): string {
+export function errorRatioOver(plan: SloPlan, window: string, plans: readonly SloPlan[] = []): string {
   const { sli } = plan;
+  if (sli.kind === 'composite') {
+    // The composite's formula over the components' own queries, like the rules over their recordings.
+    const parts = sli.components.map((c) => {
+      const component = plans.find((p) => p.service === c.service && p.name === c.name);
+      if (component === undefined)
+        throw new Error(`composite ${plan.id}: component ${c.service}/${c.name} is not among the SLOs given`);
+      return `max by (${COMPOSITE_KEPT_LABELS.join(', ')}) (${errorRatioOver(component, window, plans)})`;
+    });
+    return sli.mode === 'serial'
+      ? `1 - (${parts.map((p) => `(1 - ${p})`).join(' * ')})`
+      : `(${parts.map((p, i) => `${formatNumber((sli.components[i] as ResolvedComponent).weight)} * ${p}`).join(' + ')}) / ${formatNumber(sli.components.reduce((n, c) => n + c.weight, 0))}`;
+  }
   return sli.kind === 'raw'
     ? withWindow(sli.errorRatioQuery, window)
     : errorRatioExpr(
@@ -57,6 +74,7 @@ export function errorRatioOver(plan: SloPlan, window: string): string {
  */
 export function buildReportQueries(plan: SloPlan, options: ReportQueryOptions): ReportQueries {
   const period = formatDuration(options.periodSeconds);
+  const plans = options.plans ?? [plan];
   const matchers = [
     `alertname=${quoteLabelValue(options.alertName ?? DEFAULT_RULE_OPTIONS.burnAlertName)}`,
     'alertstate="firing"',
@@ -65,8 +83,8 @@ export function buildReportQueries(plan: SloPlan, options: ReportQueryOptions): 
     `slo=${quoteLabelValue(plan.name)}`,
   ].join(',');
   return {
-    errorRatio: errorRatioOver(plan, period),
-    worstErrorRatio: `max_over_time((${errorRatioOver(plan, WORST_BURN_WINDOW)})[${period}:${WORST_BURN_STEP}])`,
+    errorRatio: errorRatioOver(plan, period, plans),
+    worstErrorRatio: `max_over_time((${errorRatioOver(plan, WORST_BURN_WINDOW, plans)})[${period}:${WORST_BURN_STEP}])`,
     pageAlerts: `last_over_time(ALERTS{${matchers}}[${options.stepSeconds * 1000 - 1}ms])`,
   };
 }

@@ -1,7 +1,9 @@
 import type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from '@tracseq/contract';
 import { formatNumber, parseDuration, quoteLabelValue, SLO_SERIES, withWindow } from '@tracseq/contract';
 import { burnThreshold } from '../alerting/error-budget.js';
+import { compositeRatioExpr } from '../sli/composite-ratio.js';
 import { errorRatioExpr, isSingleSeriesQuery } from '../sli/error-ratio.js';
+import type { ResolvedComponent } from '../sli/resolve-sli.js';
 import type { SloSpecFile } from '../spec/types.js';
 import { type RuleOptions, resolveRuleOptions } from './options.js';
 import { HELPER_WINDOW, planSlos, type SloPlan } from './slo-plan.js';
@@ -37,6 +39,17 @@ function sliRecordings(plan: SloPlan): RecordingRule[] {
       },
       { record: RECORDS.totalRate, expr: total, labels: labels(HELPER_WINDOW) },
     );
+  }
+  if (sli.kind === 'composite') {
+    // Every window, the period included, from the components' recordings of that window.
+    for (const window of new Set([...plan.windows, plan.period])) {
+      rules.push({
+        record: RECORDS.errorRatio(window),
+        expr: compositeRatioExpr(sli, window),
+        labels: labels(window),
+      });
+    }
+    return rules;
   }
   for (const window of plan.windows) {
     const expr =
@@ -107,6 +120,10 @@ function minEventsGate(plan: SloPlan, longWindow: string): string | undefined {
   return `and ignoring(${added})\n(${total}) * ${parseDuration(longWindow)} >= ${formatNumber(minEvents)}`;
 }
 
+function componentRefs(sli: { readonly components: readonly ResolvedComponent[] }): string[] {
+  return sli.components.map((c) => `${c.service}/${c.name}`);
+}
+
 function burnAlerts(plan: SloPlan, options: RuleOptions): AlertingRule[] {
   const sel = idSelector(plan);
   const budget = formatNumber(plan.budget);
@@ -145,6 +162,9 @@ function burnAlerts(plan: SloPlan, options: RuleOptions): AlertingRule[] {
           (gate
             ? ` It alerts only when the last ${pair.longWindow} held at least ${formatNumber(plan.spec.alerting?.minEvents as number)} events (alerting.minEvents).`
             : '') +
+          (plan.sli.kind === 'composite'
+            ? ` It is a ${plan.sli.mode} journey over ${componentRefs(plan.sli).join(', ')}: while one of them pages, Alertmanager mutes this alert.`
+            : '') +
           (plan.spec.dependsOn?.length
             ? ` It depends on ${plan.spec.dependsOn.join(', ')}: while ${plan.spec.dependsOn.length > 1 ? 'one of them pages' : 'that SLO pages'}, Alertmanager mutes this alert.`
             : ''),
@@ -157,7 +177,8 @@ function burnAlerts(plan: SloPlan, options: RuleOptions): AlertingRule[] {
 
 function absentAlert(plan: SloPlan, options: RuleOptions): AlertingRule {
   const sel = idSelector(plan);
-  const watched = plan.sli.kind === 'raw' ? RECORDS.errorRatio(HELPER_WINDOW) : RECORDS.totalRate;
+  const watched = plan.sli.kind === 'events' ? RECORDS.totalRate : RECORDS.errorRatio(HELPER_WINDOW);
+  const composite = plan.sli.kind === 'composite' ? plan.sli : undefined;
   const alerting = plan.spec.alerting ?? {};
   return {
     alert: options.absentAlertName,
@@ -172,9 +193,12 @@ function absentAlert(plan: SloPlan, options: RuleOptions): AlertingRule {
     },
     annotations: {
       summary: `${plan.service} ${plan.name}: SLI has no data`,
-      description:
-        `The SLI of ${plan.service}/${plan.name} has had no total-events series for ${options.absentFor}: ` +
-        'the service is not scraped, was renamed, or its metrics changed. Burn-rate alerts cannot fire while it is missing.',
+      description: composite
+        ? `The journey ${plan.service}/${plan.name} has had no error ratio for ${options.absentFor}: one of its components ` +
+          `(${componentRefs(composite).join(', ')}) has no recorded ratio, because its SLI has no data or its rules are not loaded. ` +
+          'Burn-rate alerts cannot fire while it is missing.'
+        : `The SLI of ${plan.service}/${plan.name} has had no total-events series for ${options.absentFor}: ` +
+          'the service is not scraped, was renamed, or its metrics changed. Burn-rate alerts cannot fire while it is missing.',
       ...(alerting.runbookUrl ? { runbook_url: alerting.runbookUrl } : {}),
       dashboard_url: dashboardUrl(plan, options),
     },

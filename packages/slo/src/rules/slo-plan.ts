@@ -41,6 +41,21 @@ function withoutReserved(labels: Readonly<Record<string, string>> | undefined): 
   return Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => !reserved.has(k)));
 }
 
+/**
+ * Rate windows an SLO's error ratio is recorded over, shortest first: every window of its alert
+ * pairs (a disabled severity's too) and 5m; the period ratio is recorded besides these.
+ */
+export function sloRecordedWindows(slo: SloSpec): string[] {
+  const windows = recordedWindows(
+    alertWindows(slo.period ?? DEFAULT_PERIOD, slo.alertWindows as AlertWindowsSpec | undefined),
+  );
+  if (!windows.includes(HELPER_WINDOW)) {
+    windows.push(HELPER_WINDOW);
+    windows.sort((a, b) => parseDuration(a) - parseDuration(b));
+  }
+  return windows;
+}
+
 /** Derives the plan of every SLO in a (validated) spec file. */
 export function planSlos(file: SloSpecFile): SloPlan[] {
   return file.slos.map((slo) => {
@@ -49,11 +64,7 @@ export function planSlos(file: SloSpecFile): SloPlan[] {
     const budget = errorBudget(slo.objective);
     const allPairs = alertWindows(period, slo.alertWindows as AlertWindowsSpec | undefined);
     const pairs = allPairs.filter((p) => slo.alerting?.[p.kind]?.enabled !== false);
-    const windows = recordedWindows(allPairs);
-    if (!windows.includes(HELPER_WINDOW)) {
-      windows.push(HELPER_WINDOW);
-      windows.sort((a, b) => parseDuration(a) - parseDuration(b));
-    }
+    const windows = sloRecordedWindows(slo);
     return {
       id: `${file.service}-${slo.name}`,
       service: file.service,

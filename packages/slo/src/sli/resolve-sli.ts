@@ -10,7 +10,7 @@ import {
   selectorMatchers,
   WINDOW_PLACEHOLDER,
 } from '@tracseq/contract';
-import type { Sli } from '../spec/types.js';
+import type { CompositeMode, Sli } from '../spec/types.js';
 
 /** Series a generated test feeds: every good event adds 1 to each `good` series, a bad one to each `bad`. */
 export interface SliTestModel {
@@ -27,7 +27,20 @@ export type ResolvedSli =
       /** Present for SLIs built from contract metrics: lets the generator write promtool tests. */
       readonly testModel?: SliTestModel;
     }
-  | { readonly kind: 'raw'; readonly errorRatioQuery: string };
+  | { readonly kind: 'raw'; readonly errorRatioQuery: string }
+  | {
+      readonly kind: 'composite';
+      readonly mode: CompositeMode;
+      /** The components in spec order; `weight` is 1 in serial mode. */
+      readonly components: readonly ResolvedComponent[];
+    };
+
+/** One component of a composite SLI: the SLO whose recorded ratios it reads. */
+export interface ResolvedComponent {
+  readonly service: string;
+  readonly name: string;
+  readonly weight: number;
+}
 
 const SUCCESS = SAMPLE_OUTCOMES[0];
 const W = `[${WINDOW_PLACEHOLDER}]`;
@@ -81,6 +94,17 @@ function latency(
  */
 export function resolveSli(sli: Sli, service: string): ResolvedSli {
   if ('raw' in sli) return { kind: 'raw', errorRatioQuery: sli.raw.errorRatioQuery };
+  if ('composite' in sli) {
+    const { mode, components } = sli.composite;
+    return {
+      kind: 'composite',
+      mode,
+      components: components.map((c) => {
+        const [componentService, name] = c.slo.split('/') as [string, string];
+        return { service: componentService, name, weight: mode === 'weighted' ? (c.weight ?? 1) : 1 };
+      }),
+    };
+  }
   if ('events' in sli) return { kind: 'events', ...sli.events };
   if ('latency' in sli) {
     const metric = contractHistogram(sli.latency.metric);

@@ -3,13 +3,67 @@ import { MAX_PERIOD_SECONDS, MIN_PERIOD_SECONDS } from '../alerting/alert-window
 import { checkPromql } from '../sli/check-promql.js';
 import { contractHistogram, latencyMetricOf, presetMetricOf } from '../sli/resolve-sli.js';
 import type { SchemaProblem } from './schema-validator.js';
-import type { SloSpecFile } from './types.js';
+import type { CompositeSli, SloSpecFile } from './types.js';
 
 type Problem = SchemaProblem;
 
 /** SLIs whose total counts events (presets, latency, events); `minEvents` needs one. */
 function hasEventCounts(sli: SloSpecFile['slos'][number]['sli']): boolean {
   return 'preset' in sli || 'latency' in sli || 'events' in sli;
+}
+
+/**
+ * What one file can tell about a composite: weights (> 0 and present in `weighted` mode, absent
+ * in `serial` mode where they would mean nothing) and components named once. Whether the
+ * components exist, and cycles, are checked across files (`checkComposites`).
+ */
+function checkCompositeComponents(
+  composite: CompositeSli['composite'],
+  path: (string | number)[],
+  out: Problem[],
+): void {
+  const seen = new Set<string>();
+  composite.components.forEach((component, j) => {
+    const at = [...path, 'components', j];
+    if (seen.has(component.slo)) {
+      out.push(
+        problem(
+          [...at, 'slo'],
+          `${component.slo} is already a component of this composite`,
+          'name each SLO once',
+        ),
+      );
+    }
+    seen.add(component.slo);
+    if (composite.mode === 'weighted' && component.weight === undefined) {
+      out.push(
+        problem(
+          at,
+          'a weighted composite needs a weight on every component',
+          'add weight: N (> 0), e.g. the share of the journey this step stands for',
+        ),
+      );
+    }
+    if (composite.mode === 'weighted' && component.weight !== undefined && !(component.weight > 0)) {
+      out.push(
+        problem(
+          [...at, 'weight'],
+          `weight ${component.weight} is not above 0`,
+          'use a weight above 0, or remove the component',
+        ),
+      );
+    }
+    if (composite.mode === 'serial' && component.weight !== undefined) {
+      out.push(
+        problem(
+          [...at, 'weight'],
+          'weight has no effect in serial mode (the journey fails when any step fails)',
+          'remove weight, or use mode: weighted',
+          true,
+        ),
+      );
+    }
+  });
 }
 
 function problem(path: (string | number)[], message: string, hint: string, atKey = false): Problem {
@@ -103,14 +157,22 @@ export function checkSemantics(file: SloSpecFile): Problem[] {
     if ('raw' in sli) checkQuery(at('sli', 'raw', 'errorRatioQuery'), sli.raw.errorRatioQuery, out);
     if (slo.alerting?.minEvents !== undefined && !hasEventCounts(sli)) {
       out.push(
-        problem(
-          at('alerting', 'minEvents'),
-          'minEvents needs an SLI with event counts, but a raw SLI gives only an error ratio',
-          'remove minEvents, or write the SLI as events: { errorQuery, totalQuery } (per-second rates)',
-          true,
-        ),
+        'composite' in sli
+          ? problem(
+              at('alerting', 'minEvents'),
+              "minEvents needs an SLI with event counts, but a composite SLI combines its components' error ratios and counts no events of its own",
+              'remove minEvents here and set alerting.minEvents on the components instead',
+              true,
+            )
+          : problem(
+              at('alerting', 'minEvents'),
+              'minEvents needs an SLI with event counts, but a raw SLI gives only an error ratio',
+              'remove minEvents, or write the SLI as events: { errorQuery, totalQuery } (per-second rates)',
+              true,
+            ),
       );
     }
+    if ('composite' in sli) checkCompositeComponents(sli.composite, at('sli', 'composite'), out);
     if ('latency' in sli && contractHistogram(sli.latency.metric) === undefined) {
       out.push(
         problem(

@@ -1,4 +1,5 @@
 import { formatSpecPath, parseYamlDocument, type SourceMap, type SpecError } from '@tracseq/contract';
+import { checkComposites, type LocatedCompositeProblem } from './check-composites.js';
 import { checkObjectives } from './check-objectives.js';
 import { checkSemantics } from './check-semantics.js';
 import { checkSchema, type SchemaProblem } from './schema-validator.js';
@@ -112,8 +113,8 @@ function checkDependencies(
 /**
  * Parses and validates spec files: size (`MAX_INPUT_BYTES`), YAML syntax and duplicate keys at
  * their own line and column, the JSON Schema, semantics (PromQL, windows, thresholds,
- * selectors), objectives whose alerts could never fire, and SLO names unique per service across
- * all files. Every error and warning has file, line, column, field path and a fix. Pure: no
+ * selectors), objectives whose alerts could never fire, SLO names unique per service across
+ * all files, `dependsOn` targets, and composite components (exist, no cycles, same windows). Every error and warning has file, line, column, field path and a fix. Pure: no
  * file I/O.
  */
 export function loadSpecs(sources: readonly SpecSource[]): LoadResult {
@@ -150,5 +151,12 @@ export function loadSpecs(sources: readonly SpecSource[]): LoadResult {
     mapped.push({ path: source.path, spec, map });
   }
   errors.push(...checkDependencies(mapped, seen));
+  const composites = checkComposites(mapped.map((m) => m.spec));
+  const locate = ({ file, problem }: LocatedCompositeProblem) => {
+    const { path, map } = mapped[file] as (typeof mapped)[number];
+    return toError(path, map, problem);
+  };
+  errors.push(...composites.errors.map(locate));
+  warnings.push(...composites.warnings.map(locate));
   return { specs: errors.length > 0 ? [] : specs, errors, warnings };
 }

@@ -1,6 +1,7 @@
-import { PRESETS, RECORDING_LABELS, RESERVED_LABELS, SPEC_VERSION } from './types.js';
+import { COMPOSITE_MODES, PRESETS, RECORDING_LABELS, RESERVED_LABELS, SPEC_VERSION } from './types.js';
 
 const NAME = '^[a-z0-9]+(-[a-z0-9]+)*$';
+const SLO_REF = '^[a-z0-9]+([-_][a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$';
 const DURATION = '^([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$';
 const LABEL_NAME = '^[a-zA-Z_][a-zA-Z0-9_]*$';
 
@@ -84,7 +85,7 @@ export const SLO_SPEC_SCHEMA = {
             type: 'array',
             description:
               "SLOs (<service>/<name>) this one depends on: their page mutes this SLO's burn alerts in Alertmanager.",
-            items: { type: 'string', pattern: '^[a-z0-9]+([-_][a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$' },
+            items: { type: 'string', pattern: SLO_REF },
             uniqueItems: true,
           },
           sli: {
@@ -136,6 +137,35 @@ export const SLO_SPEC_SCHEMA = {
                       metric: { type: 'string' },
                       thresholdSeconds: { type: 'number', exclusiveMinimum: 0 },
                       selector,
+                    },
+                  },
+                },
+              },
+              {
+                additionalProperties: false,
+                required: ['composite'],
+                properties: {
+                  composite: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['mode', 'components'],
+                    description:
+                      "A journey over other SLOs: per window, serial 1 − Π(1 − eᵢ) or weighted Σ wᵢeᵢ / Σ wᵢ of the components' recorded error ratios.",
+                    properties: {
+                      mode: { enum: [...COMPOSITE_MODES] },
+                      components: {
+                        type: 'array',
+                        minItems: 2,
+                        items: {
+                          type: 'object',
+                          additionalProperties: false,
+                          required: ['slo'],
+                          properties: {
+                            slo: { type: 'string', pattern: SLO_REF, description: '<service>/<name>' },
+                            weight: { type: 'number', description: 'Weight in weighted mode, > 0.' },
+                          },
+                        },
+                      },
                     },
                   },
                 },

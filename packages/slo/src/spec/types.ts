@@ -41,8 +41,34 @@ export interface LatencySli {
   };
 }
 
+/** How a composite SLI combines its components' error ratios. */
+export const COMPOSITE_MODES = ['serial', 'weighted'] as const;
+
+/** `serial` (1 − Π(1 − eᵢ)) or `weighted` (Σ wᵢeᵢ / Σ wᵢ). */
+export type CompositeMode = (typeof COMPOSITE_MODES)[number];
+
+/** One step of a journey: another SLO of the run, and its weight in `weighted` mode. */
+export interface CompositeComponent {
+  /** `<service>/<name>` of an SLO in any spec file given to the command. */
+  readonly slo: string;
+  /** Weight in `weighted` mode, > 0; not used in `serial` mode. */
+  readonly weight?: number;
+}
+
+/**
+ * A journey SLI over other SLOs: per window (the period included) it combines the components'
+ * recorded error ratios of that window. `serial`: the journey fails when any step fails, so
+ * 1 − Π(1 − eᵢ), for steps that fail independently; `weighted`: Σ wᵢeᵢ / Σ wᵢ.
+ */
+export interface CompositeSli {
+  readonly composite: {
+    readonly mode: CompositeMode;
+    readonly components: readonly CompositeComponent[];
+  };
+}
+
 /** Any SLI the spec accepts. */
-export type Sli = PresetSli | EventsSli | RawSli | LatencySli;
+export type Sli = PresetSli | EventsSli | RawSli | LatencySli | CompositeSli;
 
 /** One window pair in Sloth's `AlertWindows` spec body. */
 export interface AlertWindowSpec {

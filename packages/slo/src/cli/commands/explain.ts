@@ -1,4 +1,5 @@
 import { parseDuration } from '@tracseq/contract';
+import { explainComposites, renderCompositeExplanations } from '../../explain/explain-composites.js';
 import { explainSlos, renderExplanations } from '../../explain/explain-slos.js';
 import { planSlos } from '../../rules/slo-plan.js';
 import { slowIntervalProblem } from '../../rules/split-groups.js';
@@ -11,7 +12,8 @@ import { print, printWarnings } from '../print.js';
 export const explainCommand: Command = {
   name: 'explain',
   synopsis: 'PATH...',
-  summary: 'per alert: budget spent before it fires, time to detect an outage and a 10x burn, time to reset',
+  summary:
+    "per alert: budget spent before it fires, time to detect an outage and a 10x burn, time to reset; per journey: what a component's outage does to it",
   details: 'Bounds are the window math after a clean period, plus for (none) and one evaluation interval.',
   flags: {
     'evaluation-interval': {
@@ -39,16 +41,30 @@ export const explainCommand: Command = {
     if (slowProblem !== undefined)
       throw new UsageError(`--slow-interval ${slowInterval}: ${slowProblem}`, 'explain');
     const loaded = loadSpecPaths(context.positionals, 'explain');
+    const plans = loaded.specs.flatMap((s) => planSlos(s.spec));
     const rows = explainSlos(
-      loaded.specs.flatMap((s) => planSlos(s.spec)),
+      plans,
       seconds,
       slowInterval === undefined ? undefined : parseDuration(slowInterval),
     );
+    const composites = explainComposites(plans, seconds);
     if (context.json) {
-      print(JSON.stringify({ ok: true, errors: [], warnings: loaded.warnings, alerts: rows }, null, 2));
+      print(
+        JSON.stringify(
+          {
+            ok: true,
+            errors: [],
+            warnings: loaded.warnings,
+            alerts: rows,
+            ...(composites.length > 0 ? { composites } : {}),
+          },
+          null,
+          2,
+        ),
+      );
     } else {
       printWarnings(loaded.warnings);
-      print(renderExplanations(rows, interval, slowInterval));
+      print(renderExplanations(rows, interval, slowInterval) + renderCompositeExplanations(composites));
     }
     return EXIT.ok;
   },

@@ -64,7 +64,12 @@ export const gateCommand: Command = {
     const unknownExit = onUnknown === 'allow' ? EXIT.ok : EXIT.unknown;
     let result: GateResult;
     try {
-      result = await collectGate(createPrometheusClient(options.prometheusUrl), plans, options.at);
+      result = await collectGate(
+        createPrometheusClient(options.prometheusUrl),
+        plans,
+        options.at,
+        loaded.specs.flatMap((s) => planSlos(s.spec)),
+      );
     } catch (error) {
       if (!(error instanceof PrometheusError)) throw error;
       const verdict = onUnknown === 'allow' ? 'allowed' : 'denied';

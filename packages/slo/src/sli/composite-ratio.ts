@@ -1,0 +1,49 @@
+import { formatNumber, quoteLabelValue, SLO_RULE_LABELS, SLO_SERIES } from '@tracseq/contract';
+import { SLO_DEPENDENCY_EQUAL } from '@tracseq/oncall';
+import type { CompositeMode } from '../spec/types.js';
+import type { ResolvedComponent } from './resolve-sli.js';
+
+/**
+ * Labels a composite keeps from its components' ratio series: the topology labels (`cluster`,
+ * `namespace`, `lab`) that Alertmanager's inhibition compares too. Everything else (the
+ * components' own `slo_*` and static labels) is aggregated away, so components from files with
+ * different labels still match one to one; a component split by lab is combined lab by lab.
+ */
+export const COMPOSITE_KEPT_LABELS = SLO_DEPENDENCY_EQUAL;
+
+/** A composite SLI reduced to what the ratio expression needs. */
+export interface CompositeRatioInput {
+  readonly mode: CompositeMode;
+  readonly components: readonly ResolvedComponent[];
+}
+
+/** The recorded error ratio of one component over `window`, reduced to the kept labels. */
+export function componentRatio(component: ResolvedComponent, window: string): string {
+  const selector = `{${SLO_RULE_LABELS.service}=${quoteLabelValue(component.service)},${SLO_RULE_LABELS.name}=${quoteLabelValue(component.name)}}`;
+  return `max by (${COMPOSITE_KEPT_LABELS.join(', ')}) (${SLO_SERIES.errorRatio(window)}${selector})`;
+}
+
+/**
+ * The error ratio of a composite over `window`, from its components' recorded ratios of the same
+ * window. `serial`: the journey fails when any step fails, 1 − Π(1 − eᵢ) (steps failing
+ * independently); `weighted`: Σ wᵢ·eᵢ / Σ wᵢ. Missing while any component's ratio is missing.
+ */
+export function compositeRatioExpr(sli: CompositeRatioInput, window: string): string {
+  if (sli.mode === 'serial') {
+    const factors = sli.components.map((c) => `  (1 - ${componentRatio(c, window)})`);
+    return `1 - (\n${factors.join('\n  *\n')}\n)`;
+  }
+  const total = sli.components.reduce((sum, c) => sum + c.weight, 0);
+  const terms = sli.components.map((c) => `  ${formatNumber(c.weight)} * ${componentRatio(c, window)}`);
+  return `(\n${terms.join('\n  +\n')}\n)\n/ ${formatNumber(total)}`;
+}
+
+/**
+ * The composite's error ratio for given component error ratios (same order as the components):
+ * what {@link compositeRatioExpr} computes, for `explain` and the generated tests.
+ */
+export function compositeRatio(sli: CompositeRatioInput, ratios: readonly number[]): number {
+  if (sli.mode === 'serial') return 1 - ratios.reduce((p, e) => p * (1 - e), 1);
+  const total = sli.components.reduce((sum, c) => sum + c.weight, 0);
+  return sli.components.reduce((sum, c, i) => sum + c.weight * (ratios[i] as number), 0) / total;
+}
