@@ -95,7 +95,9 @@ export function buildAnalysisTemplate(
       skipped.push({
         slo: plan.name,
         reason:
-          'its raw SLI has no event counts, so a canary window cannot tell too little traffic from good traffic',
+          plan.sli.kind === 'composite'
+            ? "it is a journey over other SLOs: its components' own metrics judge the canary"
+            : 'its raw SLI has no event counts, so a canary window cannot tell too little traffic from good traffic',
       });
       continue;
     }

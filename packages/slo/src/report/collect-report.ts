@@ -53,6 +53,7 @@ async function collectTimeline(
   plan: SloPlan,
   at: number,
   periodSeconds: number,
+  plans: readonly SloPlan[],
 ): Promise<SloTimeline> {
   const size = timelineBucketSeconds(periodSeconds);
   const from = at - periodSeconds;
@@ -60,8 +61,8 @@ async function collectTimeline(
   const restSeconds = Math.round(periodSeconds - whole * size);
   const grid = whole > 0 ? { start: from + size, end: from + whole * size, step: size } : undefined;
   const rest = restSeconds > 0 ? { at, seconds: restSeconds } : undefined;
-  const queries = buildTimelineQueries(plan, size);
-  const restQueries = rest ? buildTimelineQueries(plan, rest.seconds) : undefined;
+  const queries = buildTimelineQueries(plan, size, plans);
+  const restQueries = rest ? buildTimelineQueries(plan, rest.seconds, plans) : undefined;
   const ends = Array.from({ length: whole }, (_, i) => from + (i + 1) * size);
   const buckets: BucketSample[] = ends.map((end) => ({ end, seconds: size }));
   if (rest) buckets.push({ end: at, seconds: rest.seconds });
@@ -111,7 +112,7 @@ export async function collectReport(
     };
     const alerts = await client.queryRange(queries.pageAlerts, grid.start, grid.end, grid.step);
     const timeline = settings.timeline
-      ? await collectTimeline(client, plan, settings.at, periodSeconds)
+      ? await collectTimeline(client, plan, settings.at, periodSeconds, plans)
       : undefined;
     const report = buildSloReport(
       plan,

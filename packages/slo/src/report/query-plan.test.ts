@@ -48,6 +48,10 @@ describe('buildReportQueries', () => {
     expect(() => buildReportQueries(journey, { periodSeconds: 86_400, stepSeconds: 60 })).toThrow(
       'composite svc-journey: component svc/avail is not among the SLOs given',
     );
+    // The HTML report's timeline draws a journey from the same composed ratio, per bucket.
+    const timeline = buildTimelineQueries(journey, 7 * 86_400, plans);
+    expect(timeline).toEqual({ kind: 'raw', errorRatio: q.errorRatio });
+    if (timeline.kind === 'raw') expect(checkPromql(timeline.errorRatio)).toBeUndefined();
   });
 
   it("uses the SLI's own queries with the period as window", () => {

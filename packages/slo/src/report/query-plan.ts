@@ -93,17 +93,23 @@ export function buildReportQueries(plan: SloPlan, options: ReportQueryOptions): 
  * Range queries of one SLO's timeline (the HTML report's charts), each over buckets of
  * `window`: for event SLIs the bad and total events of each bucket (summed to one series, in
  * whatever unit the SLI's queries use — rate or increase — which cancels out in every ratio the
- * charts draw); for raw SLIs only the bucket's error ratio.
+ * charts draw); for raw and composite SLIs only the bucket's error ratio (a journey's from its
+ * components' queries, found among `plans`).
  */
 export type TimelineQueries =
   | { readonly kind: 'events'; readonly bad: string; readonly total: string }
   | { readonly kind: 'raw'; readonly errorRatio: string };
 
 /** Builds the {@link TimelineQueries} of one SLO for buckets of `windowSeconds`. */
-export function buildTimelineQueries(plan: SloPlan, windowSeconds: number): TimelineQueries {
+export function buildTimelineQueries(
+  plan: SloPlan,
+  windowSeconds: number,
+  plans: readonly SloPlan[] = [],
+): TimelineQueries {
   const window = formatDuration(windowSeconds);
   const { sli } = plan;
   if (sli.kind === 'raw') return { kind: 'raw', errorRatio: withWindow(sli.errorRatioQuery, window) };
+  if (sli.kind === 'composite') return { kind: 'raw', errorRatio: errorRatioOver(plan, window, plans) };
   return {
     kind: 'events',
     bad: `sum(${withWindow(sli.errorQuery, window)})`,
