@@ -6,6 +6,7 @@ import { buildSloGroup, idSelector } from '../rules/build-rules.js';
 import { inlineRecordings } from '../rules/inline-recordings.js';
 import { type RuleOptions, resolveRuleOptions } from '../rules/options.js';
 import type { SloPlan } from '../rules/slo-plan.js';
+import { componentSelector } from '../sli/composite-ratio.js';
 import {
   countNotifications,
   type Replay,
@@ -38,10 +39,13 @@ export interface InlinedBurnAlert {
  * with every recorded series they read replaced by its recording expression, so they evaluate
  * on history recorded before the rules existed.
  */
-export function inlinedBurnAlerts(plan: SloPlan, options: Partial<RuleOptions> = {}): InlinedBurnAlert[] {
+export function inlinedBurnAlerts(
+  plan: SloPlan,
+  options: Partial<RuleOptions> = {},
+  plans: readonly SloPlan[] = [plan],
+): InlinedBurnAlert[] {
   const resolved = resolveRuleOptions(options);
   const group = buildSloGroup(plan, resolved);
-  const selector = idSelector(plan);
   const burn = group.rules.filter(
     (r): r is AlertingRule => 'alert' in r && r.alert === resolved.burnAlertName,
   );
@@ -54,8 +58,34 @@ export function inlinedBurnAlerts(plan: SloPlan, options: Partial<RuleOptions> =
     );
     if (pair === undefined)
       throw new Error(`no window pair for ${rule.alert} ${JSON.stringify(rule.labels)}`);
-    return { rule, pair, expr: inlineRecordings(group, rule.expr, selector) };
+    return { rule, pair, expr: inlineSlo(plan, rule.expr, idSelector(plan), plans, resolved) };
   });
+}
+
+/**
+ * Inlines the recordings of `plan` that `expr` reads through `selector`, then those it reads by
+ * its own id; a journey's components (found among `plans`, read by service and name) recursively,
+ * so a draft journey replays from its components' SLI queries too.
+ */
+function inlineSlo(
+  plan: SloPlan,
+  expr: string,
+  selector: string,
+  plans: readonly SloPlan[],
+  resolved: RuleOptions,
+): string {
+  const group = buildSloGroup(plan, resolved);
+  const own = idSelector(plan);
+  let text = inlineRecordings(group, expr, selector);
+  if (selector !== own) text = inlineRecordings(group, text, own);
+  if (plan.sli.kind !== 'composite') return text;
+  for (const c of plan.sli.components) {
+    const component = plans.find((p) => p.service === c.service && p.name === c.name);
+    if (component === undefined)
+      throw new Error(`composite ${plan.id}: component ${c.service}/${c.name} is not among the SLOs given`);
+    text = inlineSlo(component, text, componentSelector(c), plans, resolved);
+  }
+  return text;
 }
 
 /** A range as a PromQL duration: whole seconds the Prometheus way, else milliseconds. */
@@ -74,7 +104,7 @@ async function replaySlo(
   const endMs = fromMs + steps * stepMs;
   const alerts: ReplayAlert[] = [];
   const fired = { page: [] as FiringInterval[], ticket: [] as FiringInterval[] };
-  for (const { rule, pair, expr } of inlinedBurnAlerts(plan)) {
+  for (const { rule, pair, expr } of inlinedBurnAlerts(plan, {}, plans)) {
     const forMs = rule.for === undefined ? 0 : parseDuration(rule.for) * 1000;
     // Start early enough that an alert pending at --from has its `for` counted.
     const startMs = fromMs - Math.ceil(forMs / stepMs) * stepMs;

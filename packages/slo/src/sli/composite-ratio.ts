@@ -17,10 +17,14 @@ export interface CompositeRatioInput {
   readonly components: readonly ResolvedComponent[];
 }
 
+/** How a composite's rules select a component's recorded series: by its service and name. */
+export function componentSelector(component: Pick<ResolvedComponent, 'service' | 'name'>): string {
+  return `{${SLO_RULE_LABELS.service}=${quoteLabelValue(component.service)},${SLO_RULE_LABELS.name}=${quoteLabelValue(component.name)}}`;
+}
+
 /** The recorded error ratio of one component over `window`, reduced to the kept labels. */
 export function componentRatio(component: ResolvedComponent, window: string): string {
-  const selector = `{${SLO_RULE_LABELS.service}=${quoteLabelValue(component.service)},${SLO_RULE_LABELS.name}=${quoteLabelValue(component.name)}}`;
-  return `max by (${COMPOSITE_KEPT_LABELS.join(', ')}) (${SLO_SERIES.errorRatio(window)}${selector})`;
+  return `max by (${COMPOSITE_KEPT_LABELS.join(', ')}) (${SLO_SERIES.errorRatio(window)}${componentSelector(component)})`;
 }
 
 /**
