@@ -29,13 +29,31 @@ export class BreakerRejectedError extends Error {
   }
 }
 
+let lastOpen = { breaker: '', time: Number.NaN, message: '' };
+
+/**
+ * A {@link BreakerOpenError}'s message, remembered for the last breaker and retry-after instant:
+ * an open breaker rejects every call with the same text, so a rejection reuses the string instead
+ * of concatenating it again (a V8 string is immutable: sharing it shares nothing a caller can
+ * change; each caller still gets its own error object).
+ */
+function openMessage(breaker: string, retryAfter: Date | undefined): string {
+  if (retryAfter === undefined) return `circuit breaker ${breaker} is open`;
+  const time = retryAfter.getTime();
+  if (breaker !== lastOpen.breaker || time !== lastOpen.time) {
+    lastOpen = {
+      breaker,
+      time,
+      message: `circuit breaker ${breaker} is open; next trial after ${isoString(retryAfter)}`,
+    };
+  }
+  return lastOpen.message;
+}
+
 /** The breaker is open (or half-open with every trial slot taken). */
 export class BreakerOpenError extends BreakerRejectedError {
   constructor(breaker: string, retryAfter?: Date) {
-    super(
-      breaker,
-      `circuit breaker ${breaker} is open${retryAfter ? `; next trial after ${isoString(retryAfter)}` : ''}`,
-    );
+    super(breaker, openMessage(breaker, retryAfter));
     this.name = 'BreakerOpenError';
   }
 }

@@ -77,6 +77,42 @@ describe('LabBreaker', () => {
     breaker.dispose();
   });
 
+  it('gives every rejected caller its own error naming its breaker and its next trial', async () => {
+    const o = observed();
+    const first = new LabBreaker(KEY, testPolicy(), o.observers);
+    const second = new LabBreaker({ ...KEY, operation: 'cancel' }, testPolicy(), o.observers);
+    // The same next-trial instant: the messages differ only by the breaker.
+    await trip(first);
+    await trip(second);
+    const rejectedBy = (breaker: LabBreaker) =>
+      breaker.call(succeeding).then(
+        () => new Error('the call was admitted'),
+        (e: unknown) => e as Error,
+      );
+    // Alternating breakers, each rejecting twice: no message leaks from one breaker to the other.
+    const errors = [
+      await rejectedBy(first),
+      await rejectedBy(second),
+      await rejectedBy(first),
+      await rejectedBy(second),
+    ];
+    expect(errors.map((e) => e.message)).toEqual([
+      `circuit breaker ${NAME} is open; next trial after 2026-11-25T08:00:05.000Z`,
+      'circuit breaker lab-a/sequencer-1/cancel is open; next trial after 2026-11-25T08:00:05.000Z',
+      `circuit breaker ${NAME} is open; next trial after 2026-11-25T08:00:05.000Z`,
+      'circuit breaker lab-a/sequencer-1/cancel is open; next trial after 2026-11-25T08:00:05.000Z',
+    ]);
+    expect(new Set(errors).size).toBe(4);
+    // A handler that tags its caller's error tags no one else's.
+    Object.assign(errors[0] as Error, { handled: true });
+    expect(errors[2]).not.toHaveProperty('handled');
+    expect(await o.value('tracseq_circuit_breaker_calls_total', { breaker: NAME, outcome: 'rejected' })).toBe(
+      2,
+    );
+    first.dispose();
+    second.dispose();
+  });
+
   it('opens exactly when opossum would for the same outcomes', async () => {
     const notFound = () => Promise.reject(Object.assign(new Error('no such sample'), { status: 404 }));
     const actions = [succeeding, failing, notFound];
