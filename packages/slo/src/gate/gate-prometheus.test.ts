@@ -2,14 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  findBinary,
-  getFreePort,
-  makeTempDir,
-  type PrometheusHandle,
-  runTool,
-  startPrometheus,
-} from '@tracseq/testkit';
+import { getFreePort, makeTempDir, type PrometheusHandle, startBackfilledPrometheus } from '@tracseq/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Thirty days of synthetic history backfilled with promtool into a real Prometheus. The budget
@@ -92,8 +85,6 @@ describe('tracseq-slo gate on a real Prometheus with 30 days of backfilled histo
   let prometheus: PrometheusHandle | undefined;
 
   beforeAll(async () => {
-    const promtool = findBinary('promtool');
-    findBinary('prometheus');
     mkdirSync(specDir);
     writeFileSync(join(specDir, 'good-service.yaml'), spec('good-service'));
     writeFileSync(join(specDir, 'low-service.yaml'), spec('low-service', UNGATED));
@@ -102,20 +93,11 @@ describe('tracseq-slo gate on a real Prometheus with 30 days of backfilled histo
       join(specDir, 'ungated-service.yaml'),
       spec('ungated-service').replace(/ {4}policy:.*\n/, ''),
     );
-    const input = join(tmp.path, 'history.om.txt');
-    writeFileSync(input, openMetrics());
-    const dataDir = join(tmp.path, 'tsdb');
-    const backfill = await runTool(promtool, [
-      'tsdb',
-      'create-blocks-from',
-      '--max-block-duration=162h',
-      'openmetrics',
-      '-q',
-      input,
-      dataDir,
-    ]);
-    if (!backfill.ok) throw new Error(`promtool backfill failed:\n${backfill.stdout}${backfill.stderr}`);
-    prometheus = await startPrometheus({ dataDir, extraArgs: ['--storage.tsdb.retention.time=90d'] });
+    prometheus = await startBackfilledPrometheus({
+      dir: tmp.path,
+      openMetrics: openMetrics(),
+      maxBlockDuration: '162h',
+    });
   }, 120_000);
 
   afterAll(async () => {

@@ -2,14 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  findBinary,
-  getFreePort,
-  makeTempDir,
-  type PrometheusHandle,
-  runTool,
-  startPrometheus,
-} from '@tracseq/testkit';
+import { getFreePort, makeTempDir, type PrometheusHandle, startBackfilledPrometheus } from '@tracseq/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Eight days of synthetic per-minute history backfilled with promtool into a real Prometheus,
@@ -203,24 +196,13 @@ describe('tracseq-slo replay on a real Prometheus with backfilled history', { ti
   let json: ReplayJson;
 
   beforeAll(async () => {
-    const promtool = findBinary('promtool');
-    findBinary('prometheus');
     mkdirSync(specDir);
     writeFileSync(join(specDir, 'replay-service.yaml'), SPEC);
-    const input = join(tmp.path, 'history.om.txt');
-    writeFileSync(input, openMetrics());
-    const dataDir = join(tmp.path, 'tsdb');
-    const backfill = await runTool(promtool, [
-      'tsdb',
-      'create-blocks-from',
-      '--max-block-duration=162h',
-      'openmetrics',
-      '-q',
-      input,
-      dataDir,
-    ]);
-    if (!backfill.ok) throw new Error(`promtool backfill failed:\n${backfill.stdout}${backfill.stderr}`);
-    prometheus = await startPrometheus({ dataDir, extraArgs: ['--storage.tsdb.retention.time=90d'] });
+    prometheus = await startBackfilledPrometheus({
+      dir: tmp.path,
+      openMetrics: openMetrics(),
+      maxBlockDuration: '162h',
+    });
     const run = await cli([
       'replay',
       specDir,

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findBinary, makeTempDir, type PrometheusHandle, runTool, startPrometheus } from '@tracseq/testkit';
+import { makeTempDir, type PrometheusHandle, startBackfilledPrometheus } from '@tracseq/testkit';
 
 // Test fixture (not built: test-*.ts): thirty days of synthetic history, backfilled with
 // promtool into a real Prometheus, shared by the report tests. Every expectation the tests use
@@ -226,27 +226,15 @@ export async function startReportHistory(name: string): Promise<ReportHistory> {
   const tmp = makeTempDir(name);
   const specDir = join(tmp.path, 'slos');
   try {
-    // Missing tools fail here with the testkit's MissingToolError message; never a skip.
-    const promtool = findBinary('promtool');
-    findBinary('prometheus');
     mkdirSync(specDir);
     writeFileSync(join(specDir, 'sample-service.yaml'), SPEC);
-    const input = join(tmp.path, 'history.om.txt');
-    writeFileSync(input, openMetrics());
-    const dataDir = join(tmp.path, 'tsdb');
-    // One block per 162h instead of per 2h: promtool re-reads the whole input for every block.
-    const backfill = await runTool(promtool, [
-      'tsdb',
-      'create-blocks-from',
-      '--max-block-duration=162h',
-      'openmetrics',
-      '-q',
-      input,
-      dataDir,
-    ]);
-    if (!backfill.ok) throw new Error(`promtool backfill failed:\n${backfill.stdout}${backfill.stderr}`);
-    // Retention counts back from the newest sample: the default 15d would drop half the history.
-    const prometheus = await startPrometheus({ dataDir, extraArgs: ['--storage.tsdb.retention.time=90d'] });
+    // Missing tools fail here with the testkit's MissingToolError message; never a skip. One
+    // block per 162h instead of per 2h: promtool re-reads the whole input for every block.
+    const prometheus = await startBackfilledPrometheus({
+      dir: tmp.path,
+      openMetrics: openMetrics(),
+      maxBlockDuration: '162h',
+    });
     return {
       prometheus,
       specDir,
