@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { makeTempDir, type PrometheusHandle, startBackfilledPrometheus } from '@tracseq/testkit';
 
 // Test fixture (not built: test-*.ts): thirty days of synthetic history, backfilled with
 // promtool into a real Prometheus, shared by the report tests. Every expectation the tests use
 // is computed here from the generated increments and incident definitions, not by the report
 // code's formulas.
-
-export const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 
 export const T0 = Date.UTC(2025, 0, 1) / 1000; // 2025-01-01T00:00:00Z
 export const DAY = 86_400;
@@ -197,21 +193,8 @@ export const EXPECTED_A = expected(
 );
 export const EXPECTED_B = expected(checkout503, (i) => checkout200(i) + checkout503(i));
 
-/** Result of one CLI run. */
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the built `tracseq-slo` CLI. */
-export function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+export { type CliRun as Run, runCli as cli } from '../cli/test-run-cli.js';
 
 /** A running Prometheus holding the history, and the spec directory of its SLOs. */
 export interface ReportHistory {
