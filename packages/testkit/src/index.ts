@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './alertmanager.js';
+export * from './backfilled-prometheus.js';
 export * from './elasticsearch-double.js';
 export * from './find-binary.js';
 export * from './free-port.js';

@@ -1,14 +1,8 @@
-import { loopbackAlertmanagerConfigYaml } from '@tracseq/oncall';
-import {
-  type AlertmanagerHandle,
-  startAlertmanager,
-  startWebhookReceiver,
-  type WebhookReceiver,
-  waitFor,
-} from '@tracseq/testkit';
+import { type AlertmanagerHandle, type WebhookReceiver, waitFor } from '@tracseq/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSpecs } from '../spec/load-specs.js';
 import { sloDependencies } from './slo-dependencies.js';
+import { burnAlertLabels, deliverAlerts, deliveredAlerts } from './test-inhibition.js';
 
 const STEPS = `version: tracseq.slo/v1
 service: sample-service
@@ -43,19 +37,6 @@ slos:
           - { slo: sample-service/requests-availability, weight: 1 }
 `;
 
-function burn(service: string, slo: string, severity: 'critical' | 'warning', lab: string) {
-  const [long, short] = severity === 'critical' ? ['1h', '5m'] : ['1d', '2h'];
-  return {
-    alertname: 'SloErrorBudgetBurn',
-    service,
-    slo,
-    severity,
-    long_window: long as string,
-    short_window: short as string,
-    lab,
-  };
-}
-
 describe('a composite in a real Alertmanager: one cause, one page', () => {
   let webhook: WebhookReceiver | undefined;
   let alertmanager: AlertmanagerHandle | undefined;
@@ -66,38 +47,23 @@ describe('a composite in a real Alertmanager: one cause, one page', () => {
   });
 
   it("a component's page mutes the journeys' page and ticket in its lab; another lab's journey page gets through", async () => {
-    const loaded = loadSpecs([
-      { path: 'slos/sample-service.yaml', text: STEPS },
-      { path: 'slos/journeys.yaml', text: OUTER },
-    ]);
-    expect(loaded.errors).toEqual([]);
-    const hook = await startWebhookReceiver();
-    webhook = hook;
-    alertmanager = await startAlertmanager({
-      configYaml: loopbackAlertmanagerConfigYaml(hook.url, {
-        sloDependencies: sloDependencies(loaded.specs),
-      }),
-    });
-    const alerts = [
-      burn('sample-service', 'sample-processing-success', 'critical', 'lab-a'),
-      burn('sample-service', 'sample-lifecycle', 'critical', 'lab-a'),
-      burn('sample-service', 'sample-lifecycle', 'warning', 'lab-a'),
-      // The outer journey reads sample-lifecycle: processing, two levels down, mutes it too.
-      burn('lab-journeys', 'sample-to-report', 'critical', 'lab-a'),
-      // No component page in lab-b: the journey's page is the only signal there and gets through.
-      burn('sample-service', 'sample-lifecycle', 'critical', 'lab-b'),
-    ];
-    const response = await fetch(`${alertmanager.url}/api/v2/alerts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(alerts.map((labels) => ({ labels, annotations: { summary: 'test' } }))),
-    });
-    expect(response.status).toBe(200);
-    const delivered = (path: string) =>
-      hook.notifications
-        .filter((n) => n.path === path)
-        .flatMap((n) => n.alerts.map((a) => `${a.labels.slo}@${a.labels.lab}`))
-        .sort();
+    ({ alertmanager, webhook } = await deliverAlerts(
+      [
+        { path: 'slos/sample-service.yaml', text: STEPS },
+        { path: 'slos/journeys.yaml', text: OUTER },
+      ],
+      [
+        burnAlertLabels('sample-service', 'sample-processing-success', 'critical', 'lab-a'),
+        burnAlertLabels('sample-service', 'sample-lifecycle', 'critical', 'lab-a'),
+        burnAlertLabels('sample-service', 'sample-lifecycle', 'warning', 'lab-a'),
+        // The outer journey reads sample-lifecycle: processing, two levels down, mutes it too.
+        burnAlertLabels('lab-journeys', 'sample-to-report', 'critical', 'lab-a'),
+        // No component page in lab-b: the journey's page is the only signal there and gets through.
+        burnAlertLabels('sample-service', 'sample-lifecycle', 'critical', 'lab-b'),
+      ],
+    ));
+    const hook = webhook;
+    const delivered = (path: string) => deliveredAlerts(hook, path, 'slo');
     await waitFor(() => delivered('/page').length >= 2, {
       timeoutMs: 20_000,
       description: 'the two pages that are not inhibited',

@@ -1,5 +1,5 @@
 import { renderYaml } from '@tracseq/contract';
-import { buildAlertmanagerConfig, loopbackAlertmanagerConfigYaml } from '@tracseq/oncall';
+import { buildAlertmanagerConfig } from '@tracseq/oncall';
 import {
   type AlertmanagerHandle,
   startAlertmanager,
@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildRules } from '../rules/build-rules.js';
 import { loadSpecs } from '../spec/load-specs.js';
 import { sloDependencies } from './slo-dependencies.js';
+import { burnAlertLabels, deliverAlerts, deliveredAlerts } from './test-inhibition.js';
 
 const STORAGE = `version: tracseq.slo/v1
 service: storage-service
@@ -30,19 +31,9 @@ ${dependsOn}`;
 
 const DEPENDS = '    dependsOn: [storage-service/requests-availability]\n';
 
-/** The labels Prometheus sends for a firing burn alert of the quick page or ticket pair. */
-function burnAlert(service: string, severity: 'critical' | 'warning', lab: string): Record<string, string> {
-  const [long, short] = severity === 'critical' ? ['1h', '5m'] : ['1d', '2h'];
-  return {
-    alertname: 'SloErrorBudgetBurn',
-    service,
-    slo: 'requests-availability',
-    severity,
-    long_window: long as string,
-    short_window: short as string,
-    lab,
-  };
-}
+/** A firing burn alert of requests-availability, quick page or ticket pair. */
+const burnAlert = (service: string, severity: 'critical' | 'warning', lab: string) =>
+  burnAlertLabels(service, 'requests-availability', severity, lab);
 
 describe('dependsOn in a real Alertmanager', () => {
   let webhook: WebhookReceiver | undefined;
@@ -55,31 +46,17 @@ describe('dependsOn in a real Alertmanager', () => {
 
   /** Loads the specs, starts Alertmanager on the config they generate, posts the alerts. */
   async function deliver(sampleSpec: string, alerts: Record<string, string>[]): Promise<WebhookReceiver> {
-    const loaded = loadSpecs([
-      { path: 'slos/storage-service.yaml', text: STORAGE },
-      { path: 'slos/sample-service.yaml', text: sampleSpec },
-    ]);
-    expect(loaded.errors).toEqual([]);
-    webhook = await startWebhookReceiver();
-    alertmanager = await startAlertmanager({
-      configYaml: loopbackAlertmanagerConfigYaml(webhook.url, {
-        sloDependencies: sloDependencies(loaded.specs),
-      }),
-    });
-    const response = await fetch(`${alertmanager.url}/api/v2/alerts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(alerts.map((labels) => ({ labels, annotations: { summary: 'test' } }))),
-    });
-    expect(response.status).toBe(200);
+    ({ alertmanager, webhook } = await deliverAlerts(
+      [
+        { path: 'slos/storage-service.yaml', text: STORAGE },
+        { path: 'slos/sample-service.yaml', text: sampleSpec },
+      ],
+      alerts,
+    ));
     return webhook;
   }
 
-  const delivered = (hook: WebhookReceiver, path: string) =>
-    hook.notifications
-      .filter((n) => n.path === path)
-      .flatMap((n) => n.alerts.map((a) => `${a.labels.service}@${a.labels.lab}`))
-      .sort();
+  const delivered = (hook: WebhookReceiver, path: string) => deliveredAlerts(hook, path, 'service');
 
   it('a storage-service outage in a lab is one page: the dependent SLO page and ticket are muted', async () => {
     const hook = await deliver(sample(DEPENDS), [

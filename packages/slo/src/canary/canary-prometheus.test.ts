@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
-import { findBinary, makeTempDir, type PrometheusHandle, runTool, startPrometheus } from '@tracseq/testkit';
+import { makeTempDir, type PrometheusHandle, startBackfilledPrometheus } from '@tracseq/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -139,8 +139,6 @@ describe('generate --argo-rollouts: the AnalysisTemplate judged on a real Promet
   let generateOutput = '';
 
   beforeAll(async () => {
-    const promtool = findBinary('promtool');
-    findBinary('prometheus');
     const specDir = join(tmp.path, 'slos');
     mkdirSync(specDir);
     writeFileSync(join(specDir, 'canary-service.yaml'), SPEC);
@@ -154,19 +152,7 @@ describe('generate --argo-rollouts: the AnalysisTemplate judged on a real Promet
     );
     const text = readFileSync(join(tmp.path, 'out/k8s/canary-service.analysistemplate.yml'), 'utf8');
     template = parse(text) as Template;
-    const input = join(tmp.path, 'history.om.txt');
-    writeFileSync(input, openMetrics());
-    const dataDir = join(tmp.path, 'tsdb');
-    const backfill = await runTool(promtool, [
-      'tsdb',
-      'create-blocks-from',
-      'openmetrics',
-      '-q',
-      input,
-      dataDir,
-    ]);
-    if (!backfill.ok) throw new Error(`promtool backfill failed:\n${backfill.stdout}${backfill.stderr}`);
-    prometheus = await startPrometheus({ dataDir, extraArgs: ['--storage.tsdb.retention.time=90d'] });
+    prometheus = await startBackfilledPrometheus({ dir: tmp.path, openMetrics: openMetrics() });
   }, 120_000);
 
   afterAll(async () => {

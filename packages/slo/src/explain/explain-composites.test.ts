@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { planSlos } from '../rules/slo-plan.js';
 import { loadSpecs } from '../spec/load-specs.js';
+import { stepsSpec } from '../spec/test-composite-specs.js';
 import { explainComposites, renderCompositeExplanations } from './explain-composites.js';
 import { explainSlos } from './explain-slos.js';
 
 const SPECS = [
-  {
-    path: 'slos/steps.yaml',
-    text: `version: tracseq.slo/v1
-service: sample-service
-slos:
-  - name: submission
-    objective: 99.9
-    sli: { preset: http-availability }
-  - name: processing
-    objective: 99
-    sli: { preset: sample-processing-success }
-`,
-  },
+  { path: 'slos/steps.yaml', text: stepsSpec() },
   {
     path: 'slos/journeys.yaml',
     text: `version: tracseq.slo/v1

@@ -2,20 +2,13 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  findBinary,
-  getFreePort,
-  makeTempDir,
-  type PrometheusHandle,
-  runTool,
-  startPrometheus,
-} from '@tracseq/testkit';
+import { getFreePort, makeTempDir, type PrometheusHandle, startBackfilledPrometheus } from '@tracseq/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun, runCli } from '../cli/test-run-cli.js';
 
 // Thirty days of synthetic history backfilled with promtool into a real Prometheus. The budget
 // each SLO should have left is computed here from the generated counts, not by the gate's code.
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 const T0 = Date.UTC(2025, 0, 1) / 1000;
@@ -72,28 +65,12 @@ function openMetrics(): string {
 const budgetLeft = ({ total, errors }: { total: number; errors: number }) =>
   100 * (1 - errors / total / 0.001);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => {
-      resolve({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
 describe('tracseq-slo gate on a real Prometheus with 30 days of backfilled history', () => {
   const tmp = makeTempDir('slo-gate');
   const specDir = join(tmp.path, 'slos');
   let prometheus: PrometheusHandle | undefined;
 
   beforeAll(async () => {
-    const promtool = findBinary('promtool');
-    findBinary('prometheus');
     mkdirSync(specDir);
     writeFileSync(join(specDir, 'good-service.yaml'), spec('good-service'));
     writeFileSync(join(specDir, 'low-service.yaml'), spec('low-service', UNGATED));
@@ -102,20 +79,11 @@ describe('tracseq-slo gate on a real Prometheus with 30 days of backfilled histo
       join(specDir, 'ungated-service.yaml'),
       spec('ungated-service').replace(/ {4}policy:.*\n/, ''),
     );
-    const input = join(tmp.path, 'history.om.txt');
-    writeFileSync(input, openMetrics());
-    const dataDir = join(tmp.path, 'tsdb');
-    const backfill = await runTool(promtool, [
-      'tsdb',
-      'create-blocks-from',
-      '--max-block-duration=162h',
-      'openmetrics',
-      '-q',
-      input,
-      dataDir,
-    ]);
-    if (!backfill.ok) throw new Error(`promtool backfill failed:\n${backfill.stdout}${backfill.stderr}`);
-    prometheus = await startPrometheus({ dataDir, extraArgs: ['--storage.tsdb.retention.time=90d'] });
+    prometheus = await startBackfilledPrometheus({
+      dir: tmp.path,
+      openMetrics: openMetrics(),
+      maxBlockDuration: '162h',
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -124,7 +92,7 @@ describe('tracseq-slo gate on a real Prometheus with 30 days of backfilled histo
   });
 
   const gate = (...extra: string[]) =>
-    cli(['gate', specDir, '--prometheus', prometheus?.url ?? '', '--at', AT_TEXT, ...extra]);
+    runCli(['gate', specDir, '--prometheus', prometheus?.url ?? '', '--at', AT_TEXT, ...extra]);
 
   it('exits 0 when every SLO with a policy has at least its minimum left', async () => {
     const run = await gate('--service', 'good-service');
@@ -182,12 +150,12 @@ describe('tracseq-slo gate on a real Prometheus with 30 days of backfilled histo
 
   it('exits 5 when Prometheus is unreachable, and 0 with a warning under --on-unknown allow', async () => {
     const closed = `http://127.0.0.1:${await getFreePort()}`;
-    const deny = await cli(['gate', specDir, '--prometheus', closed]);
+    const deny = await runCli(['gate', specDir, '--prometheus', closed]);
     expect(deny.code).toBe(5);
     expect(deny.stderr).toBe(
       `tracseq-slo: cannot reach Prometheus at ${closed}: ECONNREFUSED; budget unknown, deploy denied (--on-unknown deny)\n`,
     );
-    const allow = await cli(['gate', specDir, '--prometheus', closed, '--on-unknown', 'allow', '--json']);
+    const allow = await runCli(['gate', specDir, '--prometheus', closed, '--on-unknown', 'allow', '--json']);
     expect(allow.code).toBe(0);
     expect(JSON.parse(allow.stdout)).toMatchObject({ ok: true, verdict: 'unknown', onUnknown: 'allow' });
     expect(allow.stderr).toContain('warning: cannot reach Prometheus');
@@ -200,7 +168,7 @@ describe('tracseq-slo gate on a real Prometheus with 30 days of backfilled histo
       join(bad, 's.yaml'),
       spec('bad-service').replace('minBudgetLeft: 25', 'minBudgetLeft: 120'),
     );
-    const run = await cli(['gate', bad, '--prometheus', prometheus?.url ?? '']);
+    const run = await runCli(['gate', bad, '--prometheus', prometheus?.url ?? '']);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
@@ -215,7 +183,7 @@ describe('tracseq-slo gate on a real Prometheus with 30 days of backfilled histo
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
     const lines = readme.split('\n').filter((line) => line.startsWith('npx tracseq-slo gate '));
     expect(lines).toHaveLength(1);
-    const run = await new Promise<Run>((resolve) => {
+    const run = await new Promise<CliRun>((resolve) => {
       execFile(
         'sh',
         ['-c', lines[0] as string],
@@ -229,7 +197,7 @@ describe('tracseq-slo gate on a real Prometheus with 30 days of backfilled histo
   }, 120_000);
 
   it('exits 2 on bad flags', async () => {
-    const missing = await cli(['gate', specDir]);
+    const missing = await runCli(['gate', specDir]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('tracseq-slo: --prometheus URL is required');
     const onUnknown = await gate('--on-unknown', 'maybe');

@@ -4,21 +4,12 @@ import { makeTempDir, promtoolCheckRules, promtoolTestRules } from '@tracseq/tes
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateOutputs } from '../output/generate-outputs.js';
 import { loadSpecs } from '../spec/load-specs.js';
+import { stepsSpec } from '../spec/test-composite-specs.js';
 
 const tmp = makeTempDir('slo-composites');
 afterAll(() => tmp.remove());
 
-const STEPS = `version: tracseq.slo/v1
-service: sample-service
-labels: { team: lab-platform }
-slos:
-  - name: submission
-    objective: 99.9
-    sli: { preset: http-availability }
-  - name: processing
-    objective: 99
-    sli: { preset: sample-processing-success }
-`;
+const STEPS = stepsSpec('team: lab-platform');
 
 // Another file, other labels: the journey reads the components' recordings across files.
 const JOURNEYS = `version: tracseq.slo/v1

@@ -7,6 +7,8 @@ import { type RuleOptions, resolveRuleOptions } from '../rules/options.js';
 import type { SloPlan } from '../rules/slo-plan.js';
 import { compositeRatio } from '../sli/composite-ratio.js';
 import {
+  absentAlertTest,
+  alertsQuery,
   ceilTo,
   expectAlert,
   inputSeries,
@@ -190,36 +192,9 @@ export function buildCompositeRuleTests(
       promql_expr_test: checks,
     });
   }
-  {
-    const absentFor = parseDuration(resolved.absentFor);
-    const absentLabels = {
-      slo_id: plan.id,
-      ...absentRule.labels,
-      alertname: absentRule.alert,
-      alertstate: 'firing',
-    };
-    const query = labelString('ALERTS', {
-      alertname: absentRule.alert,
-      alertstate: 'firing',
-      service: plan.service,
-      slo: plan.name,
-    });
-    tests.push({
-      name: `${plan.id}: no component data raises ${absentRule.alert} after ${resolved.absentFor}`,
-      interval: formatDuration(step),
-      input_series: [
-        { series: 'unrelated_series{job="other"}', values: `0+1x${Math.ceil(absentFor / step) + 4}` },
-      ],
-      promql_expr_test: [
-        { expr: query, eval_time: formatDuration(absentFor - step), exp_samples: [] },
-        {
-          expr: query,
-          eval_time: formatDuration(absentFor + 2 * step),
-          exp_samples: [{ labels: labelString('ALERTS', absentLabels), value: 1 }],
-        },
-      ],
-    });
-  }
+  // Matched by service too: a composite's ALERTS series carry the service label of its spec.
+  const absentQuery = alertsQuery(absentRule, { service: plan.service, slo: plan.name });
+  tests.push(absentAlertTest(plan, absentRule, resolved.absentFor, step, 'no component data', absentQuery));
   {
     // Distinct steady ratios per component: every window's ratio is then the formula over them.
     const ratios = components.map((_, i) => Number(formatNumber(0.05 * (i + 1))));

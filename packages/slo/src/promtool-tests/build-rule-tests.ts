@@ -183,6 +183,43 @@ export function expectAlert(
   };
 }
 
+/**
+ * The test that `absentRule` fires once the SLO's data has been missing for `absentFor`: only an
+ * unrelated series is fed at `step`, so the alert is quiet one step before and firing two after.
+ * `subject` names the missing data in the test's name; `query` selects the alert in `ALERTS`.
+ */
+export function absentAlertTest(
+  plan: SloPlan,
+  absentRule: AlertingRule,
+  absentFor: string,
+  step: number,
+  subject: string,
+  query: string = alertsQuery(absentRule),
+): UnitTest {
+  const seconds = parseDuration(absentFor);
+  const absentLabels = {
+    slo_id: plan.id,
+    ...absentRule.labels,
+    alertname: absentRule.alert,
+    alertstate: 'firing',
+  };
+  return {
+    name: `${plan.id}: ${subject} raises ${absentRule.alert} after ${absentFor}`,
+    interval: formatDuration(step),
+    input_series: [
+      { series: 'unrelated_series{job="other"}', values: `0+1x${Math.ceil(seconds / step) + 4}` },
+    ],
+    promql_expr_test: [
+      { expr: query, eval_time: formatDuration(seconds - step), exp_samples: [] },
+      {
+        expr: query,
+        eval_time: formatDuration(seconds + 2 * step),
+        exp_samples: [{ labels: labelString('ALERTS', absentLabels), value: 1 }],
+      },
+    ],
+  };
+}
+
 /** `seconds` rounded up to a multiple of `step`. */
 export function ceilTo(seconds: number, step: number): number {
   return Math.ceil(seconds / step - 1e-9) * step;
@@ -416,31 +453,7 @@ export function buildRuleTests(
     });
   }
 
-  {
-    const step = evalInterval;
-    const absentFor = parseDuration(resolved.absentFor);
-    const absentLabels = {
-      slo_id: plan.id,
-      ...absentRule.labels,
-      alertname: absentRule.alert,
-      alertstate: 'firing',
-    };
-    tests.push({
-      name: `${plan.id}: no SLI series raises ${absentRule.alert} after ${resolved.absentFor}`,
-      interval: formatDuration(step),
-      input_series: [
-        { series: 'unrelated_series{job="other"}', values: `0+1x${Math.ceil(absentFor / step) + 4}` },
-      ],
-      promql_expr_test: [
-        { expr: alertsQuery(absentRule), eval_time: formatDuration(absentFor - step), exp_samples: [] },
-        {
-          expr: alertsQuery(absentRule),
-          eval_time: formatDuration(absentFor + 2 * step),
-          exp_samples: [{ labels: labelString('ALERTS', absentLabels), value: 1 }],
-        },
-      ],
-    });
-  }
+  tests.push(absentAlertTest(plan, absentRule, resolved.absentFor, evalInterval, 'no SLI series'));
 
   const lowRule = alerts.find((r) => r.alert === resolved.budgetLowAlertName);
   const policy = plan.spec.policy;

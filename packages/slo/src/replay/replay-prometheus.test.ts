@@ -1,23 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  findBinary,
-  getFreePort,
-  makeTempDir,
-  type PrometheusHandle,
-  runTool,
-  startPrometheus,
-} from '@tracseq/testkit';
+import { join } from 'node:path';
+import { getFreePort, makeTempDir, type PrometheusHandle, startBackfilledPrometheus } from '@tracseq/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/test-run-cli.js';
 
 // Eight days of synthetic per-minute history backfilled with promtool into a real Prometheus,
 // then `tracseq-slo replay` over the last five. Every firing interval, count and budget figure
 // expected below is computed here from the generated per-minute counts with plain arithmetic
 // (window sums against factor x budget), never with the replay's own code.
-
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 
 const MINUTE = 60;
 const DAY = 86_400;
@@ -182,20 +172,6 @@ interface ReplayJson {
   }[];
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
 describe('tracseq-slo replay on a real Prometheus with backfilled history', { timeout: 180_000 }, () => {
   const tmp = makeTempDir('slo-replay');
   const specDir = join(tmp.path, 'slos');
@@ -203,25 +179,14 @@ describe('tracseq-slo replay on a real Prometheus with backfilled history', { ti
   let json: ReplayJson;
 
   beforeAll(async () => {
-    const promtool = findBinary('promtool');
-    findBinary('prometheus');
     mkdirSync(specDir);
     writeFileSync(join(specDir, 'replay-service.yaml'), SPEC);
-    const input = join(tmp.path, 'history.om.txt');
-    writeFileSync(input, openMetrics());
-    const dataDir = join(tmp.path, 'tsdb');
-    const backfill = await runTool(promtool, [
-      'tsdb',
-      'create-blocks-from',
-      '--max-block-duration=162h',
-      'openmetrics',
-      '-q',
-      input,
-      dataDir,
-    ]);
-    if (!backfill.ok) throw new Error(`promtool backfill failed:\n${backfill.stdout}${backfill.stderr}`);
-    prometheus = await startPrometheus({ dataDir, extraArgs: ['--storage.tsdb.retention.time=90d'] });
-    const run = await cli([
+    prometheus = await startBackfilledPrometheus({
+      dir: tmp.path,
+      openMetrics: openMetrics(),
+      maxBlockDuration: '162h',
+    });
+    const run = await runCli([
       'replay',
       specDir,
       '--prometheus',
@@ -318,7 +283,7 @@ describe('tracseq-slo replay on a real Prometheus with backfilled history', { ti
   });
 
   it('prints the same as text', async () => {
-    const run = await cli([
+    const run = await runCli([
       'replay',
       specDir,
       '--prometheus',
@@ -340,7 +305,7 @@ describe('tracseq-slo replay on a real Prometheus with backfilled history', { ti
 
   it('exits 5 naming the URL when Prometheus is unreachable', async () => {
     const closed = `http://127.0.0.1:${await getFreePort()}`;
-    const run = await cli(['replay', specDir, '--prometheus', closed, '--from', '-1h', '--to', 'now']);
+    const run = await runCli(['replay', specDir, '--prometheus', closed, '--from', '-1h', '--to', 'now']);
     expect(run.code).toBe(5);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
@@ -358,7 +323,7 @@ describe('tracseq-slo replay on a real Prometheus with backfilled history', { ti
         'objective: 100\n    sli: { preset: http-availability, selector: { http_route: /api/rare',
       ),
     );
-    const run = await cli([
+    const run = await runCli([
       'replay',
       bad,
       '--prometheus',
@@ -387,7 +352,7 @@ describe('tracseq-slo replay on a real Prometheus with backfilled history', { ti
       [['--from', '-1h', '--to', 'now', '--step', '0s'], '--step: "0s" is not a duration'],
     ];
     for (const [args, message] of cases) {
-      const run = await cli(['replay', specDir, '--prometheus', url, ...args]);
+      const run = await runCli(['replay', specDir, '--prometheus', url, ...args]);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toContain(`tracseq-slo: ${message}`);
     }

@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findBinary, makeTempDir, type PrometheusHandle, runTool, startPrometheus } from '@tracseq/testkit';
+import { join } from 'node:path';
+import { makeTempDir, type PrometheusHandle, startBackfilledPrometheus } from '@tracseq/testkit';
 
 // Test fixture (not built: test-*.ts): thirty days of synthetic history, backfilled with
 // promtool into a real Prometheus, shared by the report tests. Every expectation the tests use
 // is computed here from the generated increments and incident definitions, not by the report
 // code's formulas.
-
-export const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../dist/cli/main.js');
 
 export const T0 = Date.UTC(2025, 0, 1) / 1000; // 2025-01-01T00:00:00Z
 export const DAY = 86_400;
@@ -197,21 +193,8 @@ export const EXPECTED_A = expected(
 );
 export const EXPECTED_B = expected(checkout503, (i) => checkout200(i) + checkout503(i));
 
-/** Result of one CLI run. */
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the built `tracseq-slo` CLI. */
-export function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error.code as number | undefined) ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+export { type CliRun as Run, runCli as cli } from '../cli/test-run-cli.js';
 
 /** A running Prometheus holding the history, and the spec directory of its SLOs. */
 export interface ReportHistory {
@@ -226,27 +209,15 @@ export async function startReportHistory(name: string): Promise<ReportHistory> {
   const tmp = makeTempDir(name);
   const specDir = join(tmp.path, 'slos');
   try {
-    // Missing tools fail here with the testkit's MissingToolError message; never a skip.
-    const promtool = findBinary('promtool');
-    findBinary('prometheus');
     mkdirSync(specDir);
     writeFileSync(join(specDir, 'sample-service.yaml'), SPEC);
-    const input = join(tmp.path, 'history.om.txt');
-    writeFileSync(input, openMetrics());
-    const dataDir = join(tmp.path, 'tsdb');
-    // One block per 162h instead of per 2h: promtool re-reads the whole input for every block.
-    const backfill = await runTool(promtool, [
-      'tsdb',
-      'create-blocks-from',
-      '--max-block-duration=162h',
-      'openmetrics',
-      '-q',
-      input,
-      dataDir,
-    ]);
-    if (!backfill.ok) throw new Error(`promtool backfill failed:\n${backfill.stdout}${backfill.stderr}`);
-    // Retention counts back from the newest sample: the default 15d would drop half the history.
-    const prometheus = await startPrometheus({ dataDir, extraArgs: ['--storage.tsdb.retention.time=90d'] });
+    // Missing tools fail here with the testkit's MissingToolError message; never a skip. One
+    // block per 162h instead of per 2h: promtool re-reads the whole input for every block.
+    const prometheus = await startBackfilledPrometheus({
+      dir: tmp.path,
+      openMetrics: openMetrics(),
+      maxBlockDuration: '162h',
+    });
     return {
       prometheus,
       specDir,

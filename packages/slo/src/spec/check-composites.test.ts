@@ -1,17 +1,9 @@
 import { formatSpecError } from '@tracseq/contract';
 import { describe, expect, it } from 'vitest';
 import { loadSpecs } from './load-specs.js';
+import { stepsSpec } from './test-composite-specs.js';
 
-const STEPS = `version: tracseq.slo/v1
-service: sample-service
-slos:
-  - name: submission
-    objective: 99.9
-    sli: { preset: http-availability }
-  - name: processing
-    objective: 99
-    sli: { preset: sample-processing-success }
-`;
+const STEPS = stepsSpec();
 
 /** A journey spec file (service `journeys`) with one composite SLO. */
 const journey = (body: string, objective = 98.5) => `version: tracseq.slo/v1
