@@ -91,13 +91,13 @@ export function buildAnalysisTemplate(
   const skipped: SkippedSlo[] = [];
   const metrics: Record<string, unknown>[] = [];
   for (const plan of plans) {
+    // A journey has no queries of its own: its components' metrics already judge the canary.
+    if (plan.sli.kind === 'composite') continue;
     if (plan.sli.kind !== 'events') {
       skipped.push({
         slo: plan.name,
         reason:
-          plan.sli.kind === 'composite'
-            ? "it is a journey over other SLOs: its components' own metrics judge the canary"
-            : 'its raw SLI has no event counts, so a canary window cannot tell too little traffic from good traffic',
+          'its raw SLI has no event counts, so a canary window cannot tell too little traffic from good traffic',
       });
       continue;
     }
