@@ -421,7 +421,7 @@ describe('issue 15: check and generate never destroy work', () => {
 
     const repoRun = await sh(lines[1] as string, REPO);
     expect(repoRun.stderr).toBe('');
-    expect(repoRun.stdout).toContain('50 generated file(s) in');
+    expect(repoRun.stdout).toContain('52 generated file(s) in');
     expect(repoRun.code).toBe(0);
   }, 900_000);
 
