@@ -1,4 +1,5 @@
 import { formatDuration, formatNumber } from '@tracseq/contract';
+import { findComponentPlan } from '../rules/component-plan.js';
 import type { SloPlan } from '../rules/slo-plan.js';
 import { compositeRatio } from '../sli/composite-ratio.js';
 import type { CompositeMode } from '../spec/types.js';
@@ -52,7 +53,7 @@ export function compositeDepth(
 ): number {
   if (plan.sli.kind !== 'composite' || seen.includes(plan.id)) return 0;
   const below = plan.sli.components.map((c) => {
-    const component = plans.find((p) => p.service === c.service && p.name === c.name);
+    const component = findComponentPlan(c, plans);
     return component ? compositeDepth(component, plans, [...seen, plan.id]) : 0;
   });
   return 1 + Math.max(0, ...below);
@@ -79,7 +80,7 @@ export function explainComposites(
     };
     const pageFactors = plan.pairs.filter((p) => p.kind === 'page').map((p) => p.factor);
     const components = sli.components.map((c, i): ComponentExplanation => {
-      const component = plans.find((p) => p.service === c.service && p.name === c.name);
+      const component = findComponentPlan(c, plans);
       const alone = (ratio: number) =>
         compositeRatio(
           sli,

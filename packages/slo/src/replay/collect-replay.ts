@@ -3,6 +3,7 @@ import type { PrometheusClient } from '../report/prometheus-client.js';
 import { errorRatioOver } from '../report/query-plan.js';
 import { clean, isoTime } from '../report/report-model.js';
 import { buildSloGroup, idSelector } from '../rules/build-rules.js';
+import { componentPlan } from '../rules/component-plan.js';
 import { inlineRecordings } from '../rules/inline-recordings.js';
 import { type RuleOptions, resolveRuleOptions } from '../rules/options.js';
 import type { SloPlan } from '../rules/slo-plan.js';
@@ -80,10 +81,7 @@ function inlineSlo(
   if (selector !== own) text = inlineRecordings(group, text, own);
   if (plan.sli.kind !== 'composite') return text;
   for (const c of plan.sli.components) {
-    const component = plans.find((p) => p.service === c.service && p.name === c.name);
-    if (component === undefined)
-      throw new Error(`composite ${plan.id}: component ${c.service}/${c.name} is not among the SLOs given`);
-    text = inlineSlo(component, text, componentSelector(c), plans, resolved);
+    text = inlineSlo(componentPlan(plan, c, plans), text, componentSelector(c), plans, resolved);
   }
   return text;
 }

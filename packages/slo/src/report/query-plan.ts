@@ -1,4 +1,5 @@
 import { formatDuration, formatNumber, quoteLabelValue, withWindow } from '@tracseq/contract';
+import { componentPlan } from '../rules/component-plan.js';
 import { DEFAULT_RULE_OPTIONS } from '../rules/options.js';
 import type { SloPlan } from '../rules/slo-plan.js';
 import { COMPOSITE_KEPT_LABELS } from '../sli/composite-ratio.js';
@@ -49,9 +50,7 @@ export function errorRatioOver(plan: SloPlan, window: string, plans: readonly Sl
   if (sli.kind === 'composite') {
     // The composite's formula over the components' own queries, like the rules over their recordings.
     const parts = sli.components.map((c) => {
-      const component = plans.find((p) => p.service === c.service && p.name === c.name);
-      if (component === undefined)
-        throw new Error(`composite ${plan.id}: component ${c.service}/${c.name} is not among the SLOs given`);
+      const component = componentPlan(plan, c, plans);
       return `max by (${COMPOSITE_KEPT_LABELS.join(', ')}) (${errorRatioOver(component, window, plans)})`;
     });
     return sli.mode === 'serial'
