@@ -1,4 +1,4 @@
-import { type AlertingRule, formatDuration, parseDuration } from '@tracseq/contract';
+import { type AlertingRule, formatDuration, parseDuration, type RuleGroup } from '@tracseq/contract';
 import type { PrometheusClient } from '../report/prometheus-client.js';
 import { errorRatioOver } from '../report/query-plan.js';
 import { clean, isoTime } from '../report/report-model.js';
@@ -47,6 +47,13 @@ export function inlinedBurnAlerts(
 ): InlinedBurnAlert[] {
   const resolved = resolveRuleOptions(options);
   const group = buildSloGroup(plan, resolved);
+  // Every burn alert inlines the same groups: build each SLO's once.
+  const groups = new Map<SloPlan, RuleGroup>([[plan, group]]);
+  const groupOf = (p: SloPlan): RuleGroup => {
+    let built = groups.get(p);
+    if (built === undefined) groups.set(p, (built = buildSloGroup(p, resolved)));
+    return built;
+  };
   const burn = group.rules.filter(
     (r): r is AlertingRule => 'alert' in r && r.alert === resolved.burnAlertName,
   );
@@ -59,7 +66,7 @@ export function inlinedBurnAlerts(
     );
     if (pair === undefined)
       throw new Error(`no window pair for ${rule.alert} ${JSON.stringify(rule.labels)}`);
-    return { rule, pair, expr: inlineSlo(plan, rule.expr, idSelector(plan), plans, resolved) };
+    return { rule, pair, expr: inlineSlo(plan, rule.expr, idSelector(plan), plans, groupOf) };
   });
 }
 
@@ -73,15 +80,15 @@ function inlineSlo(
   expr: string,
   selector: string,
   plans: readonly SloPlan[],
-  resolved: RuleOptions,
+  groupOf: (plan: SloPlan) => RuleGroup,
 ): string {
-  const group = buildSloGroup(plan, resolved);
+  const group = groupOf(plan);
   const own = idSelector(plan);
   let text = inlineRecordings(group, expr, selector);
   if (selector !== own) text = inlineRecordings(group, text, own);
   if (plan.sli.kind !== 'composite') return text;
   for (const c of plan.sli.components) {
-    text = inlineSlo(componentPlan(plan, c, plans), text, componentSelector(c), plans, resolved);
+    text = inlineSlo(componentPlan(plan, c, plans), text, componentSelector(c), plans, groupOf);
   }
   return text;
 }
