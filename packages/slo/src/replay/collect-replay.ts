@@ -50,8 +50,10 @@ export function inlinedBurnAlerts(
   // Every burn alert inlines the same groups: build each SLO's once.
   const groups = new Map<SloPlan, RuleGroup>([[plan, group]]);
   const groupOf = (p: SloPlan): RuleGroup => {
-    let built = groups.get(p);
-    if (built === undefined) groups.set(p, (built = buildSloGroup(p, resolved)));
+    const cached = groups.get(p);
+    if (cached !== undefined) return cached;
+    const built = buildSloGroup(p, resolved);
+    groups.set(p, built);
     return built;
   };
   const burn = group.rules.filter(
