@@ -174,7 +174,19 @@ export async function openSubjects() {
   if (!((await rejects(ours.call(action))) instanceof BreakerOpenError)) {
     throw new Error('open-path setup: LabBreaker did not reject with BreakerOpenError');
   }
+  // What any call whose promise rejects costs the caller here, breaker or not: a pending promise
+  // rejected one microtask later with an error made beforehand, caught.
+  const made = new Error('made once');
+  const resolved = Promise.resolve();
   return [
+    {
+      id: 'floor',
+      label: 'floor: a promise rejected a microtask later (error made beforehand), caught',
+      call: () =>
+        new Promise((_resolve, reject) => {
+          resolved.then(() => reject(made));
+        }).catch(ignore),
+    },
     {
       id: 'opossum',
       label: 'raw opossum',

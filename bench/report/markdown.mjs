@@ -262,6 +262,7 @@ function scrapeSection(s) {
       fmt(Math.round(f.bytes / 1024)),
       fmt(f.wholeRenderMs),
       `${f.scrapes} × ${fmt(f.scrapeMs)}`,
+      f.firstScrapeDelay ? fmt(f.firstScrapeDelay.maxMs) : '—',
       fmt(f.loadAlone.delay.maxMs),
       `**${fmt(f.loadScraping.delay.maxMs)}**`,
       fmt(f.loadScraping.delay.p99Ms),
@@ -278,7 +279,9 @@ function scrapeSection(s) {
       '`/metrics` back to back (100 ms apart). The server measures its event-loop delay (`monitorEventLoopDelay`, 1 ms ' +
       'resolution): the maximum is the longest time the loop could not run, i.e. the longest block. "One-piece render" ' +
       `is \`registry.metrics()\` rendering everything at once (median of ${s.settings.renders}, no load): how long every ` +
-      'scrape blocked the event loop before rendering was sliced.',
+      'scrape blocked the event loop before rendering was sliced. Before the measured phases, one scrape of each ' +
+      'format runs without load and is measured apart: the first scrape fills the per-series text caches (a service ' +
+      'fills them as its label sets appear; here they all exist before the first scrape).',
     '',
     table(
       [
@@ -287,6 +290,7 @@ function scrapeSection(s) {
         'size KiB',
         'one-piece render ms',
         'scrapes × ms each (sliced, under load)',
+        'longest event-loop delay ms, first scrape (no load)',
         'longest event-loop delay ms, load alone',
         'longest event-loop delay ms, load + scrapes',
         'p99 delay ms, load + scrapes',

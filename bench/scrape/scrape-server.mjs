@@ -64,6 +64,17 @@ async function main() {
   await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  if (process.env.BENCH_SCRAPE_STDOUT) {
+    // Diagnostics: every event-loop gap over 15 ms, with its end time (performance.now(), which
+    // --trace-gc's timestamps roughly share), to tell which GC or step it was.
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      if (now - last > 15)
+        process.stdout.write(`--- gap ${Math.round(now - last)} ms ending at ${Math.round(now)} ms\n`);
+      last = now;
+    }, 1).unref();
+  }
   // The longest garbage-collection pause in the same phase: tells a GC pause from a long render
   // step when the event loop was held up.
   let gcMaxMs = 0;

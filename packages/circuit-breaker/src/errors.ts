@@ -58,6 +58,30 @@ export class BreakerOpenError extends BreakerRejectedError {
   }
 }
 
+/**
+ * The {@link BreakerOpenError}s of a breaker's open path, made without the `Error` constructor:
+ * even with no stack captured it costs ~250 ns, a third of a whole rejection and more than the
+ * rest of the breaker's own work, and an open breaker rejects every call. They are
+ * `BreakerOpenError`s, `BreakerRejectedError`s and `Error`s (`instanceof`), with the same
+ * `name`, `message`, `breaker` and `stack` (`name: message`, as with no frames); only
+ * `Error.isError` and `util.types.isNativeError` tell them apart. One object per rejection.
+ */
+const OpenRejection = function (this: BreakerOpenError, breaker: string, message: string) {
+  this.name = 'BreakerOpenError';
+  this.message = message;
+  this.stack = `BreakerOpenError: ${message}`;
+  (this as { breaker: string }).breaker = breaker;
+} as unknown as new (
+  breaker: string,
+  message: string,
+) => BreakerOpenError;
+OpenRejection.prototype = BreakerOpenError.prototype;
+
+/** A breaker's rejection of a call while it is open (see `OpenRejection` for how it is made). */
+export function openRejection(breaker: string, retryAfter?: Date): BreakerOpenError {
+  return new OpenRejection(breaker, openMessage(breaker, retryAfter));
+}
+
 /** The target is in a maintenance window: the breaker is forced open until it ends. */
 export class MaintenanceError extends BreakerRejectedError {
   readonly until: Date;

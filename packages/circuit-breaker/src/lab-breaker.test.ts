@@ -1,9 +1,15 @@
-import { inspect } from 'node:util';
+import { inspect, types } from 'node:util';
 import { parseRecurringMaintenanceWindow } from '@tracseq/contract';
 import CircuitBreaker from 'opossum';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classifyError } from './classify-error.js';
-import { BreakerOpenError, BreakerTimeoutError, CapacityError, MaintenanceError } from './errors.js';
+import {
+  BreakerOpenError,
+  BreakerRejectedError,
+  BreakerTimeoutError,
+  CapacityError,
+  MaintenanceError,
+} from './errors.js';
 import { LabBreaker } from './lab-breaker.js';
 import { failing, observed, succeeding, testPolicy } from './test-support.js';
 
@@ -70,6 +76,11 @@ describe('LabBreaker', () => {
       `circuit breaker ${NAME} is open; next trial after 2026-11-25T08:00:05.000Z`,
     );
     expect((error as Error).stack).toBe(`BreakerOpenError: ${(error as Error).message}`);
+    expect(error).toBeInstanceOf(BreakerRejectedError);
+    expect((error as BreakerOpenError).name).toBe('BreakerOpenError');
+    expect((error as BreakerOpenError).breaker).toBe(NAME);
+    // Made without the Error constructor (its cost): what tells it from a native error.
+    expect(types.isNativeError(error)).toBe(false);
     expect(Error.stackTraceLimit).toBe(limit);
     expect(await o.value('tracseq_circuit_breaker_calls_total', { breaker: NAME, outcome: 'rejected' })).toBe(
       1,

@@ -37,6 +37,7 @@ import {
   CapacityError,
   ConcurrencyLimitError,
   MaintenanceError,
+  openRejection,
 } from './errors.js';
 
 /** Options of one call. */
@@ -427,10 +428,10 @@ export class LabBreaker {
     }
     if (state === 'open') {
       this.retryAfter ??= new Date(this.openedAt + this.policy.resetTimeoutMs);
-      return new BreakerOpenError(this.name, this.retryAfter);
+      return openRejection(this.name, this.retryAfter);
     }
     if (state === 'half_open' && this.trialsStarted >= this.policy.halfOpenTrials) {
-      return new BreakerOpenError(this.name);
+      return openRejection(this.name);
     }
     return undefined;
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry, RegistryContentType } from 'prom-client';
+import { ChunkPool } from '../metrics/byte-chunks.js';
 import { renderInSlices } from '../metrics/render-in-slices.js';
 import { type ExpressRuntime, HEALTH_PREFIX, METRICS_PATH } from './express-runtime.js';
 
@@ -31,15 +32,17 @@ function writable(res: ServerResponse): Promise<void> {
 
 /**
  * Streams the registry's text as {@link renderInSlices} hands it out, waiting for the socket when
- * the scraper reads slower than we render. A failure before the first piece answers 500; after
- * it, the response is cut (the scraper sees an incomplete scrape, not a wrong one).
+ * the scraper reads slower than we render; each piece's chunk goes back to `chunks` once the
+ * socket has written it. A failure before the first piece answers 500; after it, the response is
+ * cut (the scraper sees an incomplete scrape, not a wrong one).
  */
 async function streamMetrics(
   res: ServerResponse,
   registry: Registry<RegistryContentType>,
+  chunks: ChunkPool,
   rt: ExpressRuntime,
 ): Promise<void> {
-  const pieces = renderInSlices(registry);
+  const pieces = renderInSlices(registry, { chunks });
   let started = false;
   try {
     for await (const piece of pieces) {
@@ -48,9 +51,7 @@ async function streamMetrics(
         res.writeHead(200, { 'content-type': registry.contentType });
       }
       if (res.destroyed) return; // the scraper went away; `return` ends the generator too
-      // As bytes: a piece the socket cannot take at once waits off the V8 heap, where the
-      // scavenger need not copy it (the socket would encode the string to bytes anyway).
-      if (!res.write(Buffer.from(piece, 'utf8'))) await writable(res);
+      if (!res.write(piece, () => chunks.release(piece))) await writable(res);
     }
     res.end();
   } catch (error) {
@@ -66,6 +67,8 @@ async function streamMetrics(
  * `/health/live`, `/health/ready`.
  */
 export function addTelemetryEndpoints(get: RegisterGet, rt: ExpressRuntime): void {
+  // Shared by every scrape of this app: a scrape reuses the chunks the previous one wrote.
+  const chunks = new ChunkPool();
   get(METRICS_PATH, (req, res) => {
     if (rt.metricsToken !== undefined && req.headers.authorization !== `Bearer ${rt.metricsToken}`) {
       res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
@@ -73,7 +76,7 @@ export function addTelemetryEndpoints(get: RegisterGet, rt: ExpressRuntime): voi
     }
     const open = (req.headers.accept ?? '').includes('application/openmetrics-text');
     const registry = open ? rt.registries.openMetricsRegistry : rt.registries.registry;
-    void streamMetrics(res, registry, rt);
+    void streamMetrics(res, registry, chunks, rt);
   });
   get(`${HEALTH_PREFIX}live`, (_req, res) => json(res, 200, { status: 'ok', checks: {} }));
   get(`${HEALTH_PREFIX}ready`, (_req, res) => {

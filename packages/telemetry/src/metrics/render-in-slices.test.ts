@@ -1,6 +1,7 @@
 import { promtoolCheckMetrics } from '@tracseq/testkit';
 import type { Registry, RegistryContentType } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { ChunkPool } from './byte-chunks.js';
 import { createMetricsRegistry, type MetricsRegistry } from './create-metrics-registry.js';
 import { renderInSlices, type SliceOptions } from './render-in-slices.js';
 
@@ -42,7 +43,8 @@ async function sliced(
   let text = '';
   let pieces = 0;
   for await (const piece of renderInSlices(registry, options)) {
-    text += piece;
+    // Each piece on its own: a piece must never end inside a character.
+    text += new TextDecoder('utf-8', { fatal: true }).decode(piece);
     pieces++;
   }
   return { text, pieces };
@@ -72,6 +74,24 @@ describe('renderInSlices', () => {
     expect(await registry.metrics()).toContain('# TYPE tracseq_samples_received_total counter');
   });
 
+  it('with chunks smaller than a series and non-ASCII label values, still renders exactly', async () => {
+    const { registry, openMetricsRegistry, metrics } = busyRegistry(false);
+    metrics.httpServerRequestDuration.observe({
+      labels: {
+        http_request_method: 'GET',
+        http_route: '/échantillons/€/😀',
+        http_response_status_code: '200',
+      },
+      value: 0.3,
+      exemplarLabels: { trace_id: 'c'.repeat(32), span_id: 'd'.repeat(16) },
+    });
+    for (const target of [registry, openMetricsRegistry]) {
+      const { text } = await sliced(target, { chunks: new ChunkPool(257) });
+      expect(text).toBe(await target.metrics());
+      expect(text).toContain('http_route="/échantillons/€/😀"');
+    }
+  });
+
   it('at 10,000 label sets, scrape after scrape, equals the registry output in both formats', async () => {
     const registries = busyRegistry(false);
     const { metrics, registry, openMetricsRegistry } = registries;
@@ -93,10 +113,17 @@ describe('renderInSlices', () => {
     // second scrape reuses what the first one cached per series, and must still be exact.
     observe(LABEL_SETS, 3);
     observe(10_000, 0.2);
+    // The same bucket of a series scraped before gets a new exemplar (its cached text is stale).
+    metrics.httpServerRequestDuration.observe({
+      labels: { http_request_method: 'PUT', http_route: '/big/r5000/:id', http_response_status_code: '200' },
+      value: 0.01,
+      exemplarLabels: { trace_id: 'e'.repeat(32), span_id: 'f'.repeat(16) },
+    });
     for (const target of [registry, openMetricsRegistry]) {
       const second = (await sliced(target)).text;
       expect(second).toBe(await target.metrics());
       expect(second).toContain('http_route="/big/r10000/:id"');
+      if (target === openMetricsRegistry) expect(second).toContain(`trace_id="${'e'.repeat(32)}"`);
     }
     registry.setDefaultLabels({ service: 'renamed-service' });
     const renamed = (await sliced(registry)).text;

@@ -1,29 +1,28 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
+import { ChunkPool, ChunkWriter } from './byte-chunks.js';
 import { type HistogramRecord, HistogramSampleWriter } from './histogram-samples.js';
 
 /** Options of {@link renderInSlices}. */
 export interface SliceOptions {
   /**
-   * Rendering time after which the text so far is handed out and the event loop gets a turn
+   * Rendering time after which the full pieces so far are handed out and the event loop gets a turn
    * (default 4 ms). One step always completes, so a slice can run a little longer.
    */
   readonly sliceMs?: number;
   /** Label sets rendered in one step (default 64): a label set is always rendered whole. */
   readonly labelSetsPerStep?: number;
+  /**
+   * Where the pieces' bytes come from (default: a pool of this render's own). Pass a pool shared
+   * across scrapes, and give each piece back with `release` once it is written, to reuse them.
+   */
+  readonly chunks?: ChunkPool;
 }
 
 /** Default {@link SliceOptions.sliceMs}. */
 export const DEFAULT_SLICE_MS = 4;
 /** Default {@link SliceOptions.labelSetsPerStep}. */
 export const DEFAULT_LABEL_SETS_PER_STEP = 64;
-
-/**
- * Text handed out as soon as it is this long (characters), even before the slice's time is up
- * (without giving the event loop a turn). While a piece is being built it is a young-generation
- * rope the scavenger copies at every minor GC; small pieces keep what survives a scavenge small.
- */
-const MAX_PIECE_CHARS = 64 * 1024;
 
 /**
  * Histogram writers kept from one scrape to the next, per metric and format: a writer caches the
@@ -93,8 +92,9 @@ function windowOf(metric: RegisteredMetric, records: unknown[], name: string): u
 
 /**
  * Renders `registry` exactly as its `metrics()` does (Prometheus text or OpenMetrics, as the
- * registry's content type says), but in slices: the text is handed out piece by piece, and after
- * about `sliceMs` of work the event loop gets a turn before the next piece is rendered. A
+ * registry's content type says), but in slices: the text is handed out as UTF-8 pieces (chunks
+ * of {@link SliceOptions.chunks}, each valid UTF-8 on its own), and after about `sliceMs` of work
+ * the event loop gets a turn before the next piece is rendered. A
  * registry with 10,000 label sets of a histogram takes hundreds of milliseconds to render; in one
  * piece that would be one stall of the service per scrape.
  *
@@ -108,7 +108,7 @@ function windowOf(metric: RegisteredMetric, records: unknown[], name: string): u
 export async function* renderInSlices(
   registry: Registry<RegistryContentType>,
   options: SliceOptions = {},
-): AsyncGenerator<string, void, undefined> {
+): AsyncGenerator<Buffer, void, undefined> {
   const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
   const step = Math.max(1, options.labelSetsPerStep ?? DEFAULT_LABEL_SETS_PER_STEP);
   const render = (registry as unknown as { getMetricsAsString: RenderMetric }).getMetricsAsString.bind(
@@ -120,13 +120,11 @@ export async function* renderInSlices(
   const defaultLabels = Object.keys(own).length > 0 ? own : null;
   // The separators of prom-client's metrics(): a blank line between metrics in the text format.
   const between = openMetrics ? '\n' : '\n\n';
-  let text = '';
+  const out = new ChunkWriter(options.chunks ?? new ChunkPool());
   let started = performance.now();
   const pause = async function* () {
     const due = performance.now() - started >= sliceMs;
-    if (!due && text.length < MAX_PIECE_CHARS) return;
-    if (text !== '') yield text;
-    text = '';
+    if (out.hasReady) yield* out.take();
     if (!due) return;
     await nextTurn();
     started = performance.now();
@@ -134,14 +132,14 @@ export async function* renderInSlices(
 
   let first = true;
   for (const metric of registry.getMetricsAsArray() as unknown as RegisteredMetric[]) {
-    if (!first) text += between;
+    if (!first) out.write(between);
     first = false;
     const name = openMetrics && metric.type === 'counter' ? metric.name.replace(/_total$/, '') : metric.name;
     if (!sliceable(metric)) {
-      if (name === metric.name) text += await render(metric);
+      if (name === metric.name) out.write(await render(metric));
       else {
         const item = await metric.get();
-        text += await render({ get: async () => ({ ...item, name }) });
+        out.write(await render({ get: async () => ({ ...item, name }) }));
       }
       yield* pause();
       continue;
@@ -152,27 +150,26 @@ export async function* renderInSlices(
     const bounds = (metric as { upperBounds?: unknown }).upperBounds;
     if (metric instanceof Histogram && Array.isArray(bounds)) {
       // `# HELP` and `# TYPE` from prom-client, the samples from our writer of its format.
-      text += await render(windowOf(metric, [], name));
+      out.write(await render(windowOf(metric, [], name)));
       const writer = histogramWriter(metric, bounds as number[], defaultLabels, openMetrics);
       for (let i = 0; i < records.length; i += step) {
         const end = Math.min(records.length, i + step);
-        for (let k = i; k < end; k++) text += writer.write(records[k] as HistogramRecord);
+        for (let k = i; k < end; k++) out.write(writer.write(records[k] as HistogramRecord));
         yield* pause();
       }
       continue;
     }
     // The first window carries `# HELP` and `# TYPE`; the others only their samples.
-    const head = await render(windowOf(metric, records.slice(0, step), name));
-    text += head;
+    out.write(await render(windowOf(metric, records.slice(0, step), name)));
     yield* pause();
     for (let i = step; i < records.length; i += step) {
       const part = await render(windowOf(metric, records.slice(i, i + step), name));
       // Drop the `# HELP …\n# TYPE …` lines; keep the `\n` that joins the samples to the text.
       const samples = part.indexOf('\n', part.indexOf('\n') + 1);
-      if (samples !== -1) text += part.slice(samples);
+      if (samples !== -1) out.write(part.slice(samples));
       yield* pause();
     }
   }
-  text += openMetrics ? '\n# EOF\n' : '\n';
-  yield text;
+  out.write(openMetrics ? '\n# EOF\n' : '\n');
+  yield* out.finish();
 }
