@@ -1,10 +1,9 @@
-import { formatDuration, formatNumber, quoteLabelValue, withWindow } from '@tracseq/contract';
+import { formatDuration, quoteLabelValue, withWindow } from '@tracseq/contract';
 import { componentPlan } from '../rules/component-plan.js';
 import { DEFAULT_RULE_OPTIONS } from '../rules/options.js';
 import type { SloPlan } from '../rules/slo-plan.js';
-import { COMPOSITE_KEPT_LABELS } from '../sli/composite-ratio.js';
+import { combineComponentRatios, keptLabelsOf } from '../sli/composite-ratio.js';
 import { errorRatioExpr, isSingleSeriesQuery } from '../sli/error-ratio.js';
-import type { ResolvedComponent } from '../sli/resolve-sli.js';
 
 /** Rate window of the "worst burn" figure: the long window of the fastest 30d page pair. */
 export const WORST_BURN_WINDOW = '1h';
@@ -49,13 +48,10 @@ export function errorRatioOver(plan: SloPlan, window: string, plans: readonly Sl
   const { sli } = plan;
   if (sli.kind === 'composite') {
     // The composite's formula over the components' own queries, like the rules over their recordings.
-    const parts = sli.components.map((c) => {
-      const component = componentPlan(plan, c, plans);
-      return `max by (${COMPOSITE_KEPT_LABELS.join(', ')}) (${errorRatioOver(component, window, plans)})`;
-    });
-    return sli.mode === 'serial'
-      ? `1 - (${parts.map((p) => `(1 - ${p})`).join(' * ')})`
-      : `(${parts.map((p, i) => `${formatNumber((sli.components[i] as ResolvedComponent).weight)} * ${p}`).join(' + ')}) / ${formatNumber(sli.components.reduce((n, c) => n + c.weight, 0))}`;
+    const parts = sli.components.map((c) =>
+      keptLabelsOf(errorRatioOver(componentPlan(plan, c, plans), window, plans)),
+    );
+    return combineComponentRatios(sli, parts, 'query');
   }
   return sli.kind === 'raw'
     ? withWindow(sli.errorRatioQuery, window)

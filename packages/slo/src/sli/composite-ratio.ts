@@ -22,24 +22,47 @@ export function componentSelector(component: Pick<ResolvedComponent, 'service' |
   return `{${SLO_RULE_LABELS.service}=${quoteLabelValue(component.service)},${SLO_RULE_LABELS.name}=${quoteLabelValue(component.name)}}`;
 }
 
+/** `expr` reduced to the labels a composite keeps ({@link COMPOSITE_KEPT_LABELS}). */
+export function keptLabelsOf(expr: string): string {
+  return `max by (${COMPOSITE_KEPT_LABELS.join(', ')}) (${expr})`;
+}
+
 /** The recorded error ratio of one component over `window`, reduced to the kept labels. */
 export function componentRatio(component: ResolvedComponent, window: string): string {
-  return `max by (${COMPOSITE_KEPT_LABELS.join(', ')}) (${SLO_SERIES.errorRatio(window)}${componentSelector(component)})`;
+  return keptLabelsOf(`${SLO_SERIES.errorRatio(window)}${componentSelector(component)}`);
 }
 
 /**
- * The error ratio of a composite over `window`, from its components' recorded ratios of the same
- * window. `serial`: the journey fails when any step fails, 1 − Π(1 − eᵢ) (steps failing
- * independently); `weighted`: Σ wᵢ·eᵢ / Σ wᵢ. Missing while any component's ratio is missing.
+ * The composite's error ratio from its components' error ratio expressions (`parts`, in the
+ * components' order): `serial`, the journey fails when any step fails, 1 − Π(1 − eᵢ) (steps
+ * failing independently); `weighted`, Σ wᵢ·eᵢ / Σ wᵢ. The one place the formula is written: the
+ * rules combine the components' recordings with it (`rule`: one term per line), `report`, `gate`
+ * and `replay` their queries (`query`: on one line).
  */
-export function compositeRatioExpr(sli: CompositeRatioInput, window: string): string {
+export function combineComponentRatios(
+  sli: CompositeRatioInput,
+  parts: readonly string[],
+  layout: 'rule' | 'query',
+): string {
+  const rule = layout === 'rule';
   if (sli.mode === 'serial') {
-    const factors = sli.components.map((c) => `  (1 - ${componentRatio(c, window)})`);
-    return `1 - (\n${factors.join('\n  *\n')}\n)`;
+    const factors = parts.map((p) => `${rule ? '  ' : ''}(1 - ${p})`);
+    return rule ? `1 - (\n${factors.join('\n  *\n')}\n)` : `1 - (${factors.join(' * ')})`;
   }
-  const total = sli.components.reduce((sum, c) => sum + c.weight, 0);
-  const terms = sli.components.map((c) => `  ${formatNumber(c.weight)} * ${componentRatio(c, window)}`);
-  return `(\n${terms.join('\n  +\n')}\n)\n/ ${formatNumber(total)}`;
+  const total = formatNumber(sli.components.reduce((sum, c) => sum + c.weight, 0));
+  const terms = sli.components.map(
+    (c, i) => `${rule ? '  ' : ''}${formatNumber(c.weight)} * ${parts[i] as string}`,
+  );
+  return rule ? `(\n${terms.join('\n  +\n')}\n)\n/ ${total}` : `(${terms.join(' + ')}) / ${total}`;
+}
+
+/** The error ratio of a composite over `window`, from its components' recorded ratios of the same window. */
+export function compositeRatioExpr(sli: CompositeRatioInput, window: string): string {
+  return combineComponentRatios(
+    sli,
+    sli.components.map((c) => componentRatio(c, window)),
+    'rule',
+  );
 }
 
 /**
