@@ -29,6 +29,13 @@ export const HTTP_SCENARIOS = [
     label: '@tracseq/telemetry, the same, stdout to a pipe drained by another process',
   },
   {
+    id: 'hand',
+    server: 'hand',
+    stdout: 'file',
+    label:
+      'hand-wired lean pipeline (OTel SDK span, OTLP protobuf + prom-client histogram + pino line, one middleware)',
+  },
+  {
     id: 'peer',
     server: 'peer',
     stdout: 'file',
@@ -148,8 +155,10 @@ export async function runHttpBench(settings, { resultsDir, cpuProf, log }) {
     ratios: {
       ourVsBare: ratio(rps.tracseq, rps.bare),
       ourPipeVsBare: ratio(rps['tracseq-pipe'], rps.bare),
+      handVsBare: ratio(rps.hand, rps.bare),
       peerVsBare: ratio(rps.peer, rps.bare),
       otelAutoVsBare: ratio(rps['otel-auto'], rps.bare),
+      ourVsHand: ratio(rps.tracseq, rps.hand),
       ourVsPeer: ratio(rps.tracseq, rps.peer),
       ourVsOtelAuto: ratio(rps.tracseq, rps['otel-auto']),
     },
@@ -158,8 +167,10 @@ export async function runHttpBench(settings, { resultsDir, cpuProf, log }) {
     ratiosPerRound: {
       ourVsBare: perRound('tracseq', 'bare'),
       ourPipeVsBare: perRound('tracseq-pipe', 'bare'),
+      handVsBare: perRound('hand', 'bare'),
       peerVsBare: perRound('peer', 'bare'),
       otelAutoVsBare: perRound('otel-auto', 'bare'),
+      ourVsHand: perRound('tracseq', 'hand'),
       ourVsPeer: perRound('tracseq', 'peer'),
       ourVsOtelAuto: perRound('tracseq', 'otel-auto'),
     },

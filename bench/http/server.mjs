@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { failStartup, serveParent } from '../lib/child-ipc.mjs';
 import { addRoute } from './route.mjs';
 
-const SCENARIOS = ['bare', 'tracseq', 'peer', 'otel-auto'];
+const SCENARIOS = ['bare', 'tracseq', 'hand', 'peer', 'otel-auto'];
 
 async function main() {
   const [name, sinkUrl] = process.argv.slice(2);

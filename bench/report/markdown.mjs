@@ -75,8 +75,16 @@ function httpSection(http) {
           'bare',
           `≥ ${http.targets.ourVsBare}×`,
         ],
+        [
+          'hand-assembled / bare (the floor of a pipeline with these signals)',
+          'handVsBare',
+          'hand',
+          'bare',
+          '—',
+        ],
         ['peer / bare', 'peerVsBare', 'peer', 'bare', '—'],
         ['OTel auto / bare', 'otelAutoVsBare', 'otel-auto', 'bare', '—'],
+        ['ours / hand-wired lean', 'ourVsHand', 'tracseq', 'hand', '—'],
         ['ours / peer', 'ourVsPeer', 'tracseq', 'peer', `≥ ${http.targets.ourVsPeer}×`],
         ['ours / OTel auto', 'ourVsOtelAuto', 'tracseq', 'otel-auto', '—'],
       ]
