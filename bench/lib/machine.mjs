@@ -30,6 +30,8 @@ const PACKAGES = [
   '@opentelemetry/instrumentation-http',
   '@opentelemetry/instrumentation-express',
   '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/sdk-trace',
+  '@opentelemetry/exporter-trace-otlp-proto',
   'express-prom-bundle',
   'pino',
   'pino-http',
