@@ -62,13 +62,22 @@ export {
   type RuleTestFile,
 } from './promtool-tests/build-rule-tests.js';
 export {
+  BUDGET_EVALUATIONS_PER_PERIOD,
   collectReplay,
   type InlinedBurnAlert,
+  type InlinedConditionAlert,
   inlinedBurnAlerts,
+  inlinedConditionAlerts,
   type ReplaySettings,
 } from './replay/collect-replay.js';
 export { renderReplayText } from './replay/render-replay.js';
-export type { Replay, ReplayAlert, ReplayInterval, ReplaySlo } from './replay/replay-model.js';
+export type {
+  Replay,
+  ReplayAlert,
+  ReplayConditionAlert,
+  ReplayInterval,
+  ReplaySlo,
+} from './replay/replay-model.js';
 export { type FiringInterval, type ReplayGrid, simulateAlert } from './replay/simulate-alert.js';
 export { collectReport, type ReportSettings } from './report/collect-report.js';
 export {

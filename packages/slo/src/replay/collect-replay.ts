@@ -1,4 +1,11 @@
-import { type AlertingRule, formatDuration, parseDuration, type RuleGroup } from '@tracseq/contract';
+import {
+  type AlertingRule,
+  formatDuration,
+  formatNumber,
+  parseDuration,
+  type RuleGroup,
+} from '@tracseq/contract';
+import type { Severity } from '../alerting/alert-windows.js';
 import type { PrometheusClient } from '../report/prometheus-client.js';
 import { errorRatioOver } from '../report/query-plan.js';
 import { clean, isoTime } from '../report/report-model.js';
@@ -12,6 +19,7 @@ import {
   countNotifications,
   type Replay,
   type ReplayAlert,
+  type ReplayConditionAlert,
   type ReplaySlo,
   toReplayInterval,
 } from './replay-model.js';
@@ -35,6 +43,37 @@ export interface InlinedBurnAlert {
   readonly expr: string;
 }
 
+/** One of an SLO's other alerts (error budget low, SLI absent), its recordings inlined. */
+export interface InlinedConditionAlert {
+  /** The rule exactly as `generate` writes it. */
+  readonly rule: AlertingRule;
+  /** The alert's PromQL with the recordings it reads inlined. */
+  readonly expr: string;
+}
+
+/** Every alerting rule of an SLO's generated group, with the recordings it reads inlined. */
+function inlinedAlerts(
+  plan: SloPlan,
+  options: Partial<RuleOptions>,
+  plans: readonly SloPlan[],
+  which: (rule: AlertingRule) => boolean,
+): { rule: AlertingRule; expr: string }[] {
+  const resolved = resolveRuleOptions(options);
+  const group = buildSloGroup(plan, resolved);
+  // Every alert inlines the same groups: build each SLO's once.
+  const groups = new Map<SloPlan, RuleGroup>([[plan, group]]);
+  const groupOf = (p: SloPlan): RuleGroup => {
+    const cached = groups.get(p);
+    if (cached !== undefined) return cached;
+    const built = buildSloGroup(p, resolved);
+    groups.set(p, built);
+    return built;
+  };
+  return group.rules
+    .filter((r): r is AlertingRule => 'alert' in r && which(r))
+    .map((rule) => ({ rule, expr: inlineSlo(plan, rule.expr, idSelector(plan), plans, groupOf) }));
+}
+
 /**
  * The generated burn-rate alerts of an SLO (the rules `generate` writes, from the same builder)
  * with every recorded series they read replaced by its recording expression, so they evaluate
@@ -45,21 +84,8 @@ export function inlinedBurnAlerts(
   options: Partial<RuleOptions> = {},
   plans: readonly SloPlan[] = [plan],
 ): InlinedBurnAlert[] {
-  const resolved = resolveRuleOptions(options);
-  const group = buildSloGroup(plan, resolved);
-  // Every burn alert inlines the same groups: build each SLO's once.
-  const groups = new Map<SloPlan, RuleGroup>([[plan, group]]);
-  const groupOf = (p: SloPlan): RuleGroup => {
-    const cached = groups.get(p);
-    if (cached !== undefined) return cached;
-    const built = buildSloGroup(p, resolved);
-    groups.set(p, built);
-    return built;
-  };
-  const burn = group.rules.filter(
-    (r): r is AlertingRule => 'alert' in r && r.alert === resolved.burnAlertName,
-  );
-  return burn.map((rule) => {
+  const burnName = resolveRuleOptions(options).burnAlertName;
+  return inlinedAlerts(plan, options, plans, (r) => r.alert === burnName).map(({ rule, expr }) => {
     const pair = plan.pairs.find(
       (p) =>
         p.severity === rule.labels.severity &&
@@ -68,7 +94,35 @@ export function inlinedBurnAlerts(
     );
     if (pair === undefined)
       throw new Error(`no window pair for ${rule.alert} ${JSON.stringify(rule.labels)}`);
-    return { rule, pair, expr: inlineSlo(plan, rule.expr, idSelector(plan), plans, groupOf) };
+    return { rule, pair, expr };
+  });
+}
+
+/**
+ * The SLO's other generated alerts (`SloErrorBudgetLow` when it has a budget policy,
+ * `SloMetricAbsent`), their recordings inlined like {@link inlinedBurnAlerts}. The budget's
+ * period ratio is recorded as a sum over the period of 5m recordings, which no query can inline;
+ * it is read instead from the SLI's own queries over the period (what `report` and `gate` read).
+ */
+export function inlinedConditionAlerts(
+  plan: SloPlan,
+  options: Partial<RuleOptions> = {},
+  plans: readonly SloPlan[] = [plan],
+): InlinedConditionAlert[] {
+  const resolved = resolveRuleOptions(options);
+  const alerts = buildSloGroup(plan, resolved).rules.filter(
+    (r): r is AlertingRule => 'alert' in r && r.alert !== resolved.burnAlertName,
+  );
+  const inlined = inlinedAlerts(plan, options, plans, (r) => r.alert === resolved.absentAlertName);
+  return alerts.map((rule) => {
+    if (rule.alert === resolved.budgetLowAlertName && plan.spec.policy !== undefined) {
+      const ratio = errorRatioOver(plan, plan.period, plans);
+      const minimum = formatNumber(plan.spec.policy.minBudgetLeft / 100);
+      return { rule, expr: `1 - (${ratio}) / ${formatNumber(plan.budget)} < ${minimum}` };
+    }
+    const found = inlined.find((a) => a.rule.alert === rule.alert);
+    if (found === undefined) throw new Error(`cannot replay ${rule.alert} of ${plan.service}/${plan.name}`);
+    return found;
   });
 }
 
@@ -95,6 +149,12 @@ function inlineSlo(
   return text;
 }
 
+/**
+ * Evaluations per period at most for `SloErrorBudgetLow` in a replay (hourly for 30 days): its
+ * window is the whole period, which moves slowly, and each evaluation reads a period of samples.
+ */
+export const BUDGET_EVALUATIONS_PER_PERIOD = 720;
+
 /** A range as a PromQL duration: whole seconds the Prometheus way, else milliseconds. */
 function rangeWindow(ms: number): string {
   return ms % 1000 === 0 ? formatDuration(ms / 1000) : `${Math.round(ms)}ms`;
@@ -107,6 +167,7 @@ async function replaySlo(
   plans: readonly SloPlan[],
 ): Promise<ReplaySlo> {
   const { fromMs, toMs, stepMs } = settings;
+  const budgetLowName = resolveRuleOptions({}).budgetLowAlertName;
   const steps = Math.floor((toMs - fromMs) / stepMs);
   const endMs = fromMs + steps * stepMs;
   const alerts: ReplayAlert[] = [];
@@ -132,6 +193,28 @@ async function replaySlo(
       intervals: intervals.map((i) => toReplayInterval(i, fromMs, endMs)),
     });
   }
+  const conditions: ReplayConditionAlert[] = [];
+  for (const { rule, expr } of inlinedConditionAlerts(plan, {}, plans)) {
+    const forMs = rule.for === undefined ? 0 : parseDuration(rule.for) * 1000;
+    // The budget's window is the whole period: it moves slowly, and evaluating a period-long
+    // rate at every step of a long range would cost Prometheus a full period of samples per step.
+    const budgetStepMs = Math.round((plan.periodSeconds * 1000) / BUDGET_EVALUATIONS_PER_PERIOD);
+    const every = rule.alert === budgetLowName ? Math.max(stepMs, budgetStepMs) : stepMs;
+    const startMs = fromMs - Math.ceil(forMs / every) * every;
+    const last = startMs + Math.floor((endMs - startMs) / every) * every;
+    const grid = { startMs, endMs: last, stepMs: every };
+    const series = await client.queryRange(expr, startMs / 1000, last / 1000, every / 1000);
+    const intervals = simulateAlert(series, grid, forMs).filter(
+      (i) => i.endMs === undefined || i.endMs > fromMs,
+    );
+    conditions.push({
+      alertname: rule.alert,
+      severity: rule.labels.severity as Severity,
+      forSeconds: forMs / 1000,
+      stepSeconds: every / 1000,
+      intervals: intervals.map((i) => toReplayInterval(i, fromMs, endMs)),
+    });
+  }
   const errorRatio = await client.queryValue(
     errorRatioOver(plan, rangeWindow(endMs - fromMs), plans),
     endMs / 1000,
@@ -149,6 +232,7 @@ async function replaySlo(
     ),
     ...countNotifications(fired.page, fired.ticket, endMs),
     alerts,
+    conditions,
   };
 }
 

@@ -1,5 +1,5 @@
 import { formatDuration, formatNumber } from '@tracseq/contract';
-import type { Replay, ReplayAlert, ReplayInterval, ReplaySlo } from './replay-model.js';
+import type { Replay, ReplayAlert, ReplayConditionAlert, ReplayInterval, ReplaySlo } from './replay-model.js';
 
 function percent(ratio: number, digits = 2): string {
   return `${formatNumber(Number((ratio * 100).toFixed(digits)))}%`;
@@ -28,6 +28,17 @@ function alertLines(alert: ReplayAlert): string[] {
   return [`${head} fired ${alert.intervals.length} time(s)${forText}:`, ...alert.intervals.map(intervalLine)];
 }
 
+function conditionLines(alert: ReplayConditionAlert): string[] {
+  const head = `  ${alert.alertname}`;
+  const every = `every ${duration(alert.stepSeconds)}`;
+  const forText = alert.forSeconds > 0 ? `, for ${duration(alert.forSeconds)}` : '';
+  if (alert.intervals.length === 0) return [`${head} never fired (${every}${forText})`];
+  return [
+    `${head} fired ${alert.intervals.length} time(s) (${every}${forText}):`,
+    ...alert.intervals.map(intervalLine),
+  ];
+}
+
 function sloLines(slo: ReplaySlo): string[] {
   const name = `${slo.service}/${slo.slo} (${percent(slo.objective, 4)} over ${slo.period})`;
   const counts = `${slo.pages} page(s), ${slo.tickets} ticket(s)${slo.ticketsInhibited > 0 ? ` (+${slo.ticketsInhibited} inhibited by a page)` : ''}`;
@@ -35,7 +46,11 @@ function sloLines(slo: ReplaySlo): string[] {
     slo.budgetSpent === null || slo.errorRatio === null || slo.burnRate === null
       ? 'no SLI data in the range'
       : `${percent(slo.budgetSpent)} of a ${slo.period} budget spent (error ratio ${percent(slo.errorRatio, 4)}, ${formatNumber(Number(slo.burnRate.toFixed(2)))}x the sustainable burn)`;
-  return [`${name}: ${counts}; ${budget}`, ...slo.alerts.flatMap(alertLines)];
+  return [
+    `${name}: ${counts}; ${budget}`,
+    ...slo.alerts.flatMap(alertLines),
+    ...slo.conditions.flatMap(conditionLines),
+  ];
 }
 
 /** The replay as text: per SLO its counts and budget, then every alert with its firing intervals. */

@@ -31,6 +31,24 @@ export interface ReplayAlert {
   readonly intervals: readonly ReplayInterval[];
 }
 
+/**
+ * One of an SLO's other alerts, replayed: `SloErrorBudgetLow` (only for an SLO with an error
+ * budget policy) and `SloMetricAbsent`. Neither counts as a page or ticket of the burn alerts.
+ */
+export interface ReplayConditionAlert {
+  readonly alertname: string;
+  readonly severity: Severity;
+  /** The rule's `for:`, seconds (0 without one). */
+  readonly forSeconds: number;
+  /**
+   * Evaluation interval simulated: `--step`, but for `SloErrorBudgetLow` at least 1/720 of the
+   * period (an hour for 30 days): its period-long window moves slowly and costs a period of
+   * samples per evaluation.
+   */
+  readonly stepSeconds: number;
+  readonly intervals: readonly ReplayInterval[];
+}
+
 /** One SLO, replayed. Ratios are fractions; `null` means the SLI had no data in the range. */
 export interface ReplaySlo {
   readonly service: string;
@@ -53,6 +71,8 @@ export interface ReplaySlo {
   /** Ticket stretches entirely inside a page of the same SLO, inhibited. */
   readonly ticketsInhibited: number;
   readonly alerts: readonly ReplayAlert[];
+  /** The SLO's other alerts (budget low, SLI absent), replayed the same way. */
+  readonly conditions: readonly ReplayConditionAlert[];
 }
 
 /** The whole replay: settings and one entry per SLO, in spec order. */

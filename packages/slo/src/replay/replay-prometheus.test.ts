@@ -51,6 +51,11 @@ const SAMPLES = traffic('/api/samples', 1000, [
 // rare-api: three requests a minute, all failing for half an hour. Its SLO has minEvents: 200,
 // so the 1h pair (180 events) stays quiet while the 6h pair pages.
 const RARE = traffic('/api/rare', 3, [[at(7, 3), 30, 3]]);
+// gappy-api: never fails, but its scrapes stop for half an hour (no samples at all).
+const GAPPY = traffic('/api/gappy', 600, []);
+const GAP = { start: at(6, 8), minutes: 30 };
+const scraped = (route: Traffic, i: number) =>
+  route !== GAPPY || i < GAP.start || i >= GAP.start + GAP.minutes;
 
 const SPEC = `version: tracseq.slo/v1
 service: replay-service
@@ -62,6 +67,10 @@ slos:
     objective: 99.9
     sli: { preset: http-availability, selector: { http_route: /api/rare } }
     alerting: { minEvents: 200 }
+    policy: { minBudgetLeft: 25 }
+  - name: gappy-availability
+    objective: 99.9
+    sli: { preset: http-availability, selector: { http_route: /api/gappy } }
 `;
 
 /** 30d pairs: long and short window in seconds, factor, severity (DESIGN §5). */
@@ -75,13 +84,15 @@ const BUDGET = 0.001;
 
 function openMetrics(): string {
   const lines = ['# TYPE http_server_request_duration_seconds_count unknown'];
-  for (const { route, total, errors } of [SAMPLES, RARE]) {
+  for (const traffic of [SAMPLES, RARE, GAPPY]) {
+    const { route, total, errors } = traffic;
     for (const status of ['200', '500']) {
       const labels = `{service="replay-service",http_request_method="GET",http_route="${route}",http_response_status_code="${status}"}`;
       let value = OFFSET;
       for (let i = 0; i <= MINUTES; i++) {
         value += status === '500' ? (errors[i] as number) : (total[i] as number) - (errors[i] as number);
-        lines.push(`http_server_request_duration_seconds_count${labels} ${value} ${T0 + i * MINUTE}`);
+        if (scraped(traffic, i))
+          lines.push(`http_server_request_duration_seconds_count${labels} ${value} ${T0 + i * MINUTE}`);
       }
     }
   }
@@ -133,6 +144,61 @@ function expectedIntervals(route: Traffic, pair: (typeof PAIRS)[number], minEven
   return intervals;
 }
 
+/** `SloErrorBudgetLow`'s evaluation interval for a 30d period (1/720 of it). */
+const BUDGET_STEP = 3600;
+
+/**
+ * Firing intervals of `SloErrorBudgetLow` (no `for:`): evaluations every hour where the budget
+ * left over the period, 1 − errors/total ÷ budget, is under `minBudgetLeft` %. The 30d window
+ * holds all eight days, so it sums every increment up to the evaluation.
+ */
+function expectedBudgetLow(route: Traffic, minBudgetLeft: number): Expected[] {
+  const intervals: Expected[] = [];
+  let start: number | undefined;
+  for (let t = FROM; t <= TO; t += BUDGET_STEP) {
+    const last = (t - 30 - T0) / MINUTE;
+    let errors = 0;
+    let total = 0;
+    for (let i = 1; i <= last; i++) {
+      errors += route.errors[i] as number;
+      total += route.total[i] as number;
+    }
+    const firing = 1 - errors / total / BUDGET < minBudgetLeft / 100;
+    if (firing && start === undefined) start = t;
+    if (!firing && start !== undefined) {
+      intervals.push({ start: iso(start), end: iso(t) });
+      start = undefined;
+    }
+  }
+  if (start !== undefined) intervals.push({ start: iso(start), end: null });
+  return intervals;
+}
+
+/**
+ * Firing intervals of `SloMetricAbsent` (`for: 10m`): the total's 5m rate is missing while its
+ * window (t − 5m, t] holds fewer than two samples; the alert fires once that has lasted 10 minutes.
+ */
+function expectedAbsent(route: Traffic): Expected[] {
+  const intervals: Expected[] = [];
+  let since: number | undefined;
+  let firing: number | undefined;
+  for (let t = FROM; t <= TO; t += MINUTE) {
+    const last = (t - 30 - T0) / MINUTE;
+    let samples = 0;
+    for (let i = last - 4; i <= last; i++) if (i >= 0 && scraped(route, i)) samples++;
+    if (samples < 2) {
+      since ??= t;
+      if (firing === undefined && t - since >= 600) firing = t;
+    } else {
+      if (firing !== undefined) intervals.push({ start: iso(firing), end: iso(t) });
+      since = undefined;
+      firing = undefined;
+    }
+  }
+  if (firing !== undefined) intervals.push({ start: iso(firing), end: null });
+  return intervals;
+}
+
 /** Merged stretches of a severity's intervals, and how many lie wholly inside a page stretch. */
 function merged(intervals: Expected[]): [number, number][] {
   const spans = intervals
@@ -168,6 +234,13 @@ interface ReplayJson {
       longWindow: string;
       shortWindow: string;
       intervals: { start: string; end: string | null; labels: Record<string, string> }[];
+    }[];
+    conditions: {
+      alertname: string;
+      severity: string;
+      forSeconds: number;
+      stepSeconds: number;
+      intervals: { start: string; end: string | null }[];
     }[];
   }[];
 }
@@ -246,6 +319,35 @@ describe('tracseq-slo replay on a real Prometheus with backfilled history', { ti
     expect(expectedIntervals(RARE, PAIRS[1], 200).length).toBeGreaterThan(0);
   });
 
+  it('replays SloErrorBudgetLow (hourly, for the SLO with a budget policy) and SloMetricAbsent', () => {
+    const conditions = (name: string) =>
+      Object.fromEntries(
+        slo(name).conditions.map((c) => [
+          c.alertname,
+          { ...c, intervals: c.intervals.map(({ start, end }) => ({ start, end })) },
+        ]),
+      );
+    const rare = conditions('rare-availability');
+    expect(Object.keys(rare)).toEqual(['SloErrorBudgetLow', 'SloMetricAbsent']);
+    expect(rare.SloErrorBudgetLow).toMatchObject({
+      severity: 'warning',
+      forSeconds: 0,
+      stepSeconds: BUDGET_STEP,
+    });
+    expect(rare.SloErrorBudgetLow?.intervals).toEqual(expectedBudgetLow(RARE, 25));
+    expect(rare.SloMetricAbsent?.intervals).toEqual([]);
+    const gappy = conditions('gappy-availability');
+    // No budget policy: no SloErrorBudgetLow.
+    expect(Object.keys(gappy)).toEqual(['SloMetricAbsent']);
+    expect(gappy.SloMetricAbsent).toMatchObject({ severity: 'warning', forSeconds: 600, stepSeconds: 60 });
+    expect(gappy.SloMetricAbsent?.intervals).toEqual(expectedAbsent(GAPPY));
+    // The expectations are not empty: the budget runs low once and stays low; the gap fires once.
+    expect(expectedBudgetLow(RARE, 25)).toHaveLength(1);
+    expect(expectedAbsent(GAPPY)).toHaveLength(1);
+    // Neither counts as a page or a ticket.
+    expect(slo('gappy-availability')).toMatchObject({ pages: 0, tickets: 0 });
+  });
+
   it('counts pages (overlapping pairs merged) and tickets (less those inside a page)', () => {
     for (const [name, route, minEvents] of [
       ['samples-availability', SAMPLES, undefined],
@@ -301,6 +403,8 @@ describe('tracseq-slo replay on a real Prometheus with backfilled history', { ti
     const first = samples.alerts[0]?.intervals[0];
     expect(run.stdout).toContain(`    ${first?.start} → ${first?.end} (`);
     expect(run.stdout).toMatch(/^ {2}page {3}1h\/5m {7}14\.4x {3}fired 2 time\(s\):$/m);
+    expect(run.stdout).toMatch(/^ {2}SloErrorBudgetLow fired 1 time\(s\) \(every 1h\):$/m);
+    expect(run.stdout).toMatch(/^ {2}SloMetricAbsent fired 1 time\(s\) \(every 1m, for 10m\):$/m);
   });
 
   it('exits 5 naming the URL when Prometheus is unreachable', async () => {

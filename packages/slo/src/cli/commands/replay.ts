@@ -18,7 +18,7 @@ export const replayCommand: Command = {
   name: 'replay',
   synopsis: '[PATH...]',
   summary:
-    'replay draft SLOs over history: every interval each burn alert would have fired, pages, tickets, budget spent (PATH default prometheus/slos)',
+    'replay draft SLOs over history: every interval each burn alert (and budget-low, SLI-absent alert) would have fired, pages, tickets, budget spent (PATH default prometheus/slos)',
   details:
     'Runs the generated alerts with their recording rules inlined as range queries (so a new SLO needs no recorded series) and simulates `for:`; writes nothing. T is RFC 3339, now, or a duration before now (-30d).',
   exitCodes: 'exit codes: 0 ok, 1 invalid input, 2 usage, 5 Prometheus unreachable or refusing a query',
