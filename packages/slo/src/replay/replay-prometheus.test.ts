@@ -122,26 +122,34 @@ interface Expected {
   end: string | null;
 }
 
-/** Firing intervals of one pair: evaluations where both windows burn faster than factor x budget. */
-function expectedIntervals(route: Traffic, pair: (typeof PAIRS)[number], minEvents?: number): Expected[] {
-  const threshold = pair.factor * BUDGET;
+/** The stretches of the evaluations from FROM to TO, every `step` seconds, at which `firing` holds. */
+function intervalsWhere(step: number, firing: (t: number) => boolean): Expected[] {
   const intervals: Expected[] = [];
   let start: number | undefined;
-  for (let t = FROM; t <= TO; t += MINUTE) {
-    // rate() over w extrapolates the w - 60 s the samples span to the whole window.
-    const events = (windowSum(route.total, t, pair.long) * pair.long) / (pair.long - MINUTE);
-    const firing =
-      ratio(route, t, pair.long) > threshold &&
-      ratio(route, t, pair.short) > threshold &&
-      (minEvents === undefined || events >= minEvents);
-    if (firing && start === undefined) start = t;
-    if (!firing && start !== undefined) {
+  for (let t = FROM; t <= TO; t += step) {
+    const now = firing(t);
+    if (now && start === undefined) start = t;
+    if (!now && start !== undefined) {
       intervals.push({ start: iso(start), end: iso(t) });
       start = undefined;
     }
   }
   if (start !== undefined) intervals.push({ start: iso(start), end: null });
   return intervals;
+}
+
+/** Firing intervals of one pair: evaluations where both windows burn faster than factor x budget. */
+function expectedIntervals(route: Traffic, pair: (typeof PAIRS)[number], minEvents?: number): Expected[] {
+  const threshold = pair.factor * BUDGET;
+  return intervalsWhere(MINUTE, (t) => {
+    // rate() over w extrapolates the w - 60 s the samples span to the whole window.
+    const events = (windowSum(route.total, t, pair.long) * pair.long) / (pair.long - MINUTE);
+    return (
+      ratio(route, t, pair.long) > threshold &&
+      ratio(route, t, pair.short) > threshold &&
+      (minEvents === undefined || events >= minEvents)
+    );
+  });
 }
 
 /** `SloErrorBudgetLow`'s evaluation interval for a 30d period (1/720 of it). */
@@ -153,9 +161,7 @@ const BUDGET_STEP = 3600;
  * holds all eight days, so it sums every increment up to the evaluation.
  */
 function expectedBudgetLow(route: Traffic, minBudgetLeft: number): Expected[] {
-  const intervals: Expected[] = [];
-  let start: number | undefined;
-  for (let t = FROM; t <= TO; t += BUDGET_STEP) {
+  return intervalsWhere(BUDGET_STEP, (t) => {
     const last = (t - 30 - T0) / MINUTE;
     let errors = 0;
     let total = 0;
@@ -163,15 +169,8 @@ function expectedBudgetLow(route: Traffic, minBudgetLeft: number): Expected[] {
       errors += route.errors[i] as number;
       total += route.total[i] as number;
     }
-    const firing = 1 - errors / total / BUDGET < minBudgetLeft / 100;
-    if (firing && start === undefined) start = t;
-    if (!firing && start !== undefined) {
-      intervals.push({ start: iso(start), end: iso(t) });
-      start = undefined;
-    }
-  }
-  if (start !== undefined) intervals.push({ start: iso(start), end: null });
-  return intervals;
+    return 1 - errors / total / BUDGET < minBudgetLeft / 100;
+  });
 }
 
 /**
