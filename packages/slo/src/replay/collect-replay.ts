@@ -51,12 +51,16 @@ export interface InlinedConditionAlert {
   readonly expr: string;
 }
 
-/** Every alerting rule of an SLO's generated group, with the recordings it reads inlined. */
+/**
+ * The alerting rules of an SLO's generated group that `which` selects, each with the recordings it
+ * reads inlined, or with the expression `instead` gives for it.
+ */
 function inlinedAlerts(
   plan: SloPlan,
   options: Partial<RuleOptions>,
   plans: readonly SloPlan[],
   which: (rule: AlertingRule) => boolean,
+  instead: (rule: AlertingRule) => string | undefined = () => undefined,
 ): { rule: AlertingRule; expr: string }[] {
   const resolved = resolveRuleOptions(options);
   const group = buildSloGroup(plan, resolved);
@@ -71,7 +75,10 @@ function inlinedAlerts(
   };
   return group.rules
     .filter((r): r is AlertingRule => 'alert' in r && which(r))
-    .map((rule) => ({ rule, expr: inlineSlo(plan, rule.expr, idSelector(plan), plans, groupOf) }));
+    .map((rule) => ({
+      rule,
+      expr: instead(rule) ?? inlineSlo(plan, rule.expr, idSelector(plan), plans, groupOf),
+    }));
 }
 
 /**
@@ -110,20 +117,17 @@ export function inlinedConditionAlerts(
   plans: readonly SloPlan[] = [plan],
 ): InlinedConditionAlert[] {
   const resolved = resolveRuleOptions(options);
-  const alerts = buildSloGroup(plan, resolved).rules.filter(
-    (r): r is AlertingRule => 'alert' in r && r.alert !== resolved.burnAlertName,
+  const policy = plan.spec.policy;
+  return inlinedAlerts(
+    plan,
+    options,
+    plans,
+    (r) => r.alert !== resolved.burnAlertName,
+    (r) =>
+      r.alert === resolved.budgetLowAlertName && policy !== undefined
+        ? `1 - (${errorRatioOver(plan, plan.period, plans)}) / ${formatNumber(plan.budget)} < ${formatNumber(policy.minBudgetLeft / 100)}`
+        : undefined,
   );
-  const inlined = inlinedAlerts(plan, options, plans, (r) => r.alert === resolved.absentAlertName);
-  return alerts.map((rule) => {
-    if (rule.alert === resolved.budgetLowAlertName && plan.spec.policy !== undefined) {
-      const ratio = errorRatioOver(plan, plan.period, plans);
-      const minimum = formatNumber(plan.spec.policy.minBudgetLeft / 100);
-      return { rule, expr: `1 - (${ratio}) / ${formatNumber(plan.budget)} < ${minimum}` };
-    }
-    const found = inlined.find((a) => a.rule.alert === rule.alert);
-    if (found === undefined) throw new Error(`cannot replay ${rule.alert} of ${plan.service}/${plan.name}`);
-    return found;
-  });
 }
 
 /**
@@ -160,6 +164,29 @@ function rangeWindow(ms: number): string {
   return ms % 1000 === 0 ? formatDuration(ms / 1000) : `${Math.round(ms)}ms`;
 }
 
+/**
+ * Runs an alert's expression as one range query on a grid of `everyMs` that starts early enough
+ * for an alert pending at `fromMs` to have its `for:` counted, and simulates the rule over it:
+ * the intervals that end after `fromMs`.
+ */
+async function replayRule(
+  client: PrometheusClient,
+  rule: AlertingRule,
+  expr: string,
+  fromMs: number,
+  endMs: number,
+  everyMs: number,
+): Promise<{ forMs: number; intervals: FiringInterval[] }> {
+  const forMs = rule.for === undefined ? 0 : parseDuration(rule.for) * 1000;
+  const startMs = fromMs - Math.ceil(forMs / everyMs) * everyMs;
+  const lastMs = startMs + Math.floor((endMs - startMs) / everyMs) * everyMs;
+  const series = await client.queryRange(expr, startMs / 1000, lastMs / 1000, everyMs / 1000);
+  const intervals = simulateAlert(series, { startMs, endMs: lastMs, stepMs: everyMs }, forMs).filter(
+    (i) => i.endMs === undefined || i.endMs > fromMs,
+  );
+  return { forMs, intervals };
+}
+
 async function replaySlo(
   client: PrometheusClient,
   plan: SloPlan,
@@ -167,20 +194,12 @@ async function replaySlo(
   plans: readonly SloPlan[],
 ): Promise<ReplaySlo> {
   const { fromMs, toMs, stepMs } = settings;
-  const budgetLowName = resolveRuleOptions({}).budgetLowAlertName;
   const steps = Math.floor((toMs - fromMs) / stepMs);
   const endMs = fromMs + steps * stepMs;
   const alerts: ReplayAlert[] = [];
   const fired = { page: [] as FiringInterval[], ticket: [] as FiringInterval[] };
   for (const { rule, pair, expr } of inlinedBurnAlerts(plan, {}, plans)) {
-    const forMs = rule.for === undefined ? 0 : parseDuration(rule.for) * 1000;
-    // Start early enough that an alert pending at --from has its `for` counted.
-    const startMs = fromMs - Math.ceil(forMs / stepMs) * stepMs;
-    const grid = { startMs, endMs, stepMs };
-    const series = await client.queryRange(expr, startMs / 1000, endMs / 1000, stepMs / 1000);
-    const intervals = simulateAlert(series, grid, forMs).filter(
-      (i) => i.endMs === undefined || i.endMs > fromMs,
-    );
+    const { forMs, intervals } = await replayRule(client, rule, expr, fromMs, endMs, stepMs);
     fired[pair.kind].push(...intervals);
     alerts.push({
       alertname: rule.alert,
@@ -193,25 +212,19 @@ async function replaySlo(
       intervals: intervals.map((i) => toReplayInterval(i, fromMs, endMs)),
     });
   }
+  const budgetLowName = resolveRuleOptions({}).budgetLowAlertName;
+  // The budget's window is the whole period: it moves slowly, and evaluating a period-long rate at
+  // every step of a long range would cost Prometheus a full period of samples per step.
+  const budgetStepMs = Math.round((plan.periodSeconds * 1000) / BUDGET_EVALUATIONS_PER_PERIOD);
   const conditions: ReplayConditionAlert[] = [];
   for (const { rule, expr } of inlinedConditionAlerts(plan, {}, plans)) {
-    const forMs = rule.for === undefined ? 0 : parseDuration(rule.for) * 1000;
-    // The budget's window is the whole period: it moves slowly, and evaluating a period-long
-    // rate at every step of a long range would cost Prometheus a full period of samples per step.
-    const budgetStepMs = Math.round((plan.periodSeconds * 1000) / BUDGET_EVALUATIONS_PER_PERIOD);
-    const every = rule.alert === budgetLowName ? Math.max(stepMs, budgetStepMs) : stepMs;
-    const startMs = fromMs - Math.ceil(forMs / every) * every;
-    const last = startMs + Math.floor((endMs - startMs) / every) * every;
-    const grid = { startMs, endMs: last, stepMs: every };
-    const series = await client.queryRange(expr, startMs / 1000, last / 1000, every / 1000);
-    const intervals = simulateAlert(series, grid, forMs).filter(
-      (i) => i.endMs === undefined || i.endMs > fromMs,
-    );
+    const everyMs = rule.alert === budgetLowName ? Math.max(stepMs, budgetStepMs) : stepMs;
+    const { forMs, intervals } = await replayRule(client, rule, expr, fromMs, endMs, everyMs);
     conditions.push({
       alertname: rule.alert,
       severity: rule.labels.severity as Severity,
       forSeconds: forMs / 1000,
-      stepSeconds: every / 1000,
+      stepSeconds: everyMs / 1000,
       intervals: intervals.map((i) => toReplayInterval(i, fromMs, endMs)),
     });
   }

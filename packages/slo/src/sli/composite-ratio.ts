@@ -56,7 +56,10 @@ export function combineComponentRatios(
   return rule ? `(\n${terms.join('\n  +\n')}\n)\n/ ${total}` : `(${terms.join(' + ')}) / ${total}`;
 }
 
-/** The error ratio of a composite over `window`, from its components' recorded ratios of the same window. */
+/**
+ * The error ratio of a composite over `window`, from its components' recorded ratios of the same
+ * window; missing while any component's ratio is missing.
+ */
 export function compositeRatioExpr(sli: CompositeRatioInput, window: string): string {
   return combineComponentRatios(
     sli,
