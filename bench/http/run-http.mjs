@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ask, nextMessage, startChild, stopChild } from '../lib/children.mjs';
 import { median, ratio, round } from '../lib/stats.mjs';
+import { medianThreads, threadCpuPerRequest, threadCpuUs } from '../lib/thread-cpu.mjs';
 import { runLoad } from './load.mjs';
 import { startOtlpSink } from './otlp-sink.mjs';
 import { REQUEST_PATH } from './route.mjs';
@@ -66,8 +67,10 @@ async function measureOnce(scenario, sink, settings, profileDir) {
     await ask(handle, 'flush', 'flush:done');
     const before = sink.counts();
     const cpuBefore = (await ask(handle, 'stats', 'stats:done')).cpuUs;
+    const threadsBefore = threadCpuUs(handle.child.pid);
     const result = await runLoad(url, { ...load, seconds: settings.durationSeconds });
     // Server CPU read before the flush, so export of the last batch is not charged twice.
+    const threadsAfter = threadCpuUs(handle.child.pid);
     const stats = await ask(handle, 'stats', 'stats:done');
     await ask(handle, 'flush', 'flush:done');
     const after = sink.counts();
@@ -79,6 +82,7 @@ async function measureOnce(scenario, sink, settings, profileDir) {
       // Server CPU per request, and how busy its core was: near 100 % means the server, not the
       // load generator, set the pace, so req/s ratios measure the server's cost.
       cpuUsPerRequest: (stats.cpuUs - cpuBefore) / result.requests,
+      threadsUsPerRequest: threadCpuPerRequest(threadsBefore, threadsAfter, result.requests),
       serverCpu: (stats.cpuUs - cpuBefore) / (result.seconds * 1e6),
       rss: stats.rss,
       spansDropped: stats.spansDropped ?? null,
@@ -103,6 +107,7 @@ function summarise(scenario, runs) {
     p50us: median(runs.map((r) => r.p50us)),
     p99us: median(runs.map((r) => r.p99us)),
     cpuUsPerRequest: round(median(runs.map((r) => r.cpuUsPerRequest)), 1),
+    threadsUsPerRequest: medianThreads(runs.map((r) => r.threadsUsPerRequest)),
     serverCpuPercent: round(median(runs.map((r) => r.serverCpu)) * 100, 0),
     rssMiB: round(median(runs.map((r) => r.rss)) / 2 ** 20, 1),
     requests,

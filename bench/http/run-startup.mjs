@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { ask, nextMessage, startChild, stopChild } from '../lib/children.mjs';
 import { median, ratio, round } from '../lib/stats.mjs';
+import { medianThreads, threadCpuPerRequest, threadCpuUs } from '../lib/thread-cpu.mjs';
 import { runLoad } from './load.mjs';
 import { startOtlpSink } from './otlp-sink.mjs';
 import { REQUEST_PATH } from './route.mjs';
@@ -48,8 +49,13 @@ async function startOnce(subject, sink, settings) {
     // Server CPU time over the first 2 s as well as req/s: on a shared machine neighbours take
     // the server's core away (fewer requests), but add little to the CPU time each request needs.
     const cpuAtReady = (await ask(handle, 'stats', 'stats:done')).cpuUs;
+    const threadsAtReady = threadCpuUs(handle.child.pid);
+    let threadsAt2s = null;
     const cpuAt2s = new Promise((resolve, reject) => {
-      setTimeout(() => ask(handle, 'stats', 'stats:done').then((s) => resolve(s.cpuUs), reject), 2000);
+      setTimeout(() => {
+        threadsAt2s = threadCpuUs(handle.child.pid);
+        ask(handle, 'stats', 'stats:done').then((s) => resolve(s.cpuUs), reject);
+      }, 2000);
     });
     const load = await runLoad(`http://127.0.0.1:${port}${REQUEST_PATH}`, {
       seconds: settings.seconds,
@@ -68,6 +74,7 @@ async function startOnce(subject, sink, settings) {
       readyMs,
       first2s: rpsOver(load.timeline, 2),
       cpuUsPerRequest2s: requests2s > 0 ? cpuFirst2sUs / requests2s : null,
+      threadsUsPerRequest2s: threadCpuPerRequest(threadsAtReady, threadsAt2s, requests2s),
       first5s: rpsOver(load.timeline, Math.min(5, settings.seconds)),
       perSecond,
       failed: load.failed,
@@ -105,6 +112,7 @@ export async function runStartupBench(settings, log) {
       first2s: round(median(list.map((x) => x.first2s)), 0),
       first5s: round(median(list.map((x) => x.first5s)), 0),
       cpuUsPerRequest2s: round(median(list.map((x) => x.cpuUsPerRequest2s)), 1),
+      threadsUsPerRequest2s: medianThreads(list.map((x) => x.threadsUsPerRequest2s)),
       perSecond: Array.from({ length: settings.seconds }, (_, i) =>
         round(median(list.map((x) => x.perSecond[i])), 0),
       ),

@@ -5,6 +5,9 @@ const int = (value) =>
   value === null || value === undefined ? '—' : Math.round(value).toLocaleString('en-US');
 const row = (cells) => `| ${cells.join(' | ')} |`;
 
+/** `main · V8 helpers · worker threads` µs per request (see lib/thread-cpu.mjs). */
+const threads = (t) => (t ? `${fmt(t.main)} · ${fmt(t.v8)} · ${fmt(t.workers)}` : '—');
+
 const spread = (values) => (values?.length ? `${Math.min(...values)}–${Math.max(...values)}×` : '—');
 
 // Throughput-equivalent ratio from CPU per request: a scenario that costs twice the CPU per
@@ -34,6 +37,7 @@ function httpSection(http) {
         'vs bare',
         'µs added / req (from req/s)',
         'server CPU µs / req',
+        'of it: main · V8 helpers · workers',
         'server core busy',
         'p50 µs',
         'p99 µs',
@@ -48,6 +52,7 @@ function httpSection(http) {
         fmt(Math.round((x.rps / http.scenarios[0].rps) * 100) / 100, '×'),
         fmt(x.addedUs),
         fmt(x.cpuUsPerRequest),
+        threads(x.threadsUsPerRequest),
         fmt(x.serverCpuPercent, ' %'),
         int(x.p50us),
         int(x.p99us),
@@ -95,7 +100,10 @@ function httpSection(http) {
     'The CPU column is the same ratio from server CPU time per request (bare CPU / scenario CPU). It ' +
       'is less sensitive to a disturbed load generator than req/s, but not immune: a server that is idle ' +
       'part of the time ("server core busy" well below 100 %) handles fewer requests per event-loop ' +
-      'wake-up and pays more CPU per request, which penalises the cheapest scenario (bare) most.',
+      'wake-up and pays more CPU per request, which penalises the cheapest scenario (bare) most. ' +
+      '"of it" splits that CPU by thread (Linux schedstat): the main thread, V8\'s helper threads ' +
+      '(background compilers, GC helpers) and worker threads (our span export worker); all share the ' +
+      "server's one core.",
   ];
   const dropped = http.scenarios.find((x) => x.id === 'tracseq')?.spansDropped;
   if (dropped !== null && dropped !== undefined)
@@ -138,6 +146,7 @@ function startupSection(x) {
         'req/s, first 5 s',
         'req/s in second 1, 2, 3, …',
         'server CPU µs / req, first 2 s',
+        'of it: main · V8 helpers · workers',
         'failed',
       ],
       x.subjects.map((y) => [
@@ -147,6 +156,7 @@ function startupSection(x) {
         int(y.first5s),
         y.perSecond.map(int).join(' · '),
         fmt(y.cpuUsPerRequest2s),
+        threads(y.threadsUsPerRequest2s),
         int(y.failed),
       ]),
     ),
