@@ -169,6 +169,8 @@ export async function startTelemetryWith(
   };
 
   await exportReady;
+  // Compiles the span pipeline before the first request needs it (nothing is sent or counted).
+  await tracing.rehearse();
   const startup = startupSummary(config, traceExport);
   logging.logger.info(startup.fields, startup.message);
 

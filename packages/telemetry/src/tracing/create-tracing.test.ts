@@ -275,6 +275,65 @@ describe('bounded queue', () => {
   });
 });
 
+describe('rehearsal', () => {
+  it('sends and counts none of its spans; a span queued before it shares its first batch and is exported, counted', async () => {
+    const dropped: string[] = [];
+    const tracing = track(
+      createTracing({
+        serviceName: 'sample-service',
+        endpoint: receiver.url,
+        registerGlobal: false,
+        onSpansDropped: (count, reason) => dropped.push(`${count} ${reason}`),
+      }),
+    );
+    const spansBefore = receiver.spans.length;
+    tracing.tracer.startSpan('queued before the rehearsal').end();
+    expect(await tracing.rehearse(10_000)).toBe(true);
+    tracing.tracer.startSpan('after the rehearsal').end();
+    expect(await tracing.forceFlush(5000)).toBe(true);
+    const arrived = receiver.spans.slice(spansBefore).map((s) => s.name);
+    expect(arrived.sort()).toEqual(['after the rehearsal', 'queued before the rehearsal']);
+    expect(tracing.spanLoss()).toEqual({
+      accepted: 2,
+      exported: 2,
+      dropped: { queue_full: 0, export_failed: 0, shutdown: 0 },
+    });
+    expect(dropped).toEqual([]);
+  });
+
+  it('never overfills a small queue: nothing dropped', async () => {
+    const dropped: string[] = [];
+    const tracing = track(
+      createTracing({
+        serviceName: 'sample-service',
+        endpoint: receiver.url,
+        maxQueueSize: 16,
+        registerGlobal: false,
+        onSpansDropped: (count, reason) => dropped.push(`${count} ${reason}`),
+      }),
+    );
+    expect(await tracing.rehearse(10_000)).toBe(true);
+    expect(dropped).toEqual([]);
+    expect(tracing.spanLoss().accepted).toBe(0);
+  });
+
+  it('a stalled collector cannot hold it past its deadline', async () => {
+    await receiver.setMode('stall');
+    const tracing = track(
+      createTracing({
+        serviceName: 'sample-service',
+        endpoint: receiver.url,
+        maxQueueSize: 16,
+        exportTimeoutMs: 5000,
+        registerGlobal: false,
+      }),
+    );
+    // A full batch of the service's own goes out first and stalls: the rehearsal waits behind it.
+    for (let i = 0; i < 16; i++) tracing.tracer.startSpan('stalled').end();
+    expect(await tracing.rehearse(300)).toBe(false);
+  }, 3000);
+});
+
 describe('an unhealthy collector', () => {
   it('down: shutdown resolves by its deadline, without throwing', async () => {
     await receiver.setMode('down');

@@ -1,6 +1,6 @@
 import { diag, ProxyTracerProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { redactUrl } from '../logging/redact-url.js';
@@ -12,11 +12,15 @@ import { LossCountingSpanProcessor } from './loss-counting-span-processor.js';
 import { createOtlpTraceExporter, type GivingUpSpanExporter } from './otlp-trace-exporter.js';
 import { PooledIdGenerator } from './pooled-id-generator.js';
 import { ensureContextManager, registerTracingGlobals } from './register-globals.js';
+import { rehearsePipeline } from './rehearse-pipeline.js';
 import { ServerSpanFactory } from './server-span.js';
 import { SpanEncoder } from './span-encoder.js';
 import { SpanLossLedger, type SpanLossStats } from './span-loss-ledger.js';
-import { resolveTracingOptions, type TracingOptions } from './tracing-options.js';
-import { warmSpanEncoder } from './warm-span-encoder.js';
+import {
+  type ResolvedTracingOptions,
+  resolveTracingOptions,
+  type TracingOptions,
+} from './tracing-options.js';
 
 /** Instrumentation scope of every span the toolkit creates. */
 export const TRACER_NAME = '@tracseq/telemetry';
@@ -57,10 +61,22 @@ export interface Tracing {
    * it so the boot's CPU time is spent before the service takes traffic.
    */
   ready(maxWaitMs?: number): Promise<void>;
+  /**
+   * Runs request-shaped spans through the whole pipeline without sending or counting them (see
+   * `rehearsePipeline`), so the service's first requests find its code compiled. Resolves `true`
+   * when the rehearsal finished within `maxWaitMs` (default 1000), `false` when it was cut short;
+   * never rejects. Only the toolkit's OTLP exporter rehearses; with an injected exporter, disabled
+   * tracing or after shutdown it resolves `true` at once. `startTelemetry` calls it after
+   * {@link ready}, before the service takes traffic.
+   */
+  rehearse(maxWaitMs?: number): Promise<boolean>;
 }
 
 /** Default {@link Tracing.ready} bound. */
 export const DEFAULT_READY_WAIT_MS = 2000;
+
+/** Default {@link Tracing.rehearse} bound. */
+export const DEFAULT_REHEARSAL_WAIT_MS = 1000;
 
 /** Shutdown runs from signal handlers, so a bad deadline falls back to the default instead of throwing. */
 function checkDeadline(deadlineMs: number): number {
@@ -111,7 +127,20 @@ function disabledTracing(): Tracing {
     shutdown: async () => true,
     spanLoss: () => ({ accepted: 0, exported: 0, dropped: { queue_full: 0, export_failed: 0, shutdown: 0 } }),
     ready: async () => undefined,
+    rehearse: async () => true,
   };
+}
+
+/** The service's resource: the SDK's defaults, the configured attributes, name and version. */
+function buildResource(resolved: ResolvedTracingOptions): Resource {
+  return defaultResource().merge(
+    resourceFromAttributes({
+      ...resolved.resourceAttributes,
+      // OTEL_SERVICE_NAME wins over OTEL_RESOURCE_ATTRIBUTES, as the SDK spec requires.
+      [ATTR_SERVICE_NAME]: resolved.serviceName,
+      ...(resolved.serviceVersion === undefined ? {} : { [ATTR_SERVICE_VERSION]: resolved.serviceVersion }),
+    }),
+  );
 }
 
 /**
@@ -132,14 +161,10 @@ export function createTracing(options: TracingOptions): Tracing {
     return disabledTracing();
   }
 
-  const resource = defaultResource().merge(
-    resourceFromAttributes({
-      ...resolved.resourceAttributes,
-      // OTEL_SERVICE_NAME wins over OTEL_RESOURCE_ATTRIBUTES, as the SDK spec requires.
-      [ATTR_SERVICE_NAME]: resolved.serviceName,
-      ...(resolved.serviceVersion === undefined ? {} : { [ATTR_SERVICE_VERSION]: resolved.serviceVersion }),
-    }),
-  );
+  const resource = buildResource(resolved);
+  // Built the same way, so rehearsal spans have the service's shapes; only its identity differs,
+  // and that is what marks a span as a rehearsal's in the processors and the exporter.
+  const rehearsal = buildResource(resolved);
   const ledger = new SpanLossLedger({
     endpoint: resolved.exporter ? 'the configured exporter' : redactUrl(resolved.tracesUrl),
     maxQueueSize: resolved.maxQueueSize,
@@ -154,11 +179,16 @@ export function createTracing(options: TracingOptions): Tracing {
         headers: resolved.headers,
         timeoutMs: resolved.exportTimeoutMs,
       });
-  const exporter = new CountingSpanExporter(resolved.exporter ?? (otlp as GivingUpSpanExporter), ledger);
+  const exporter = new CountingSpanExporter(
+    resolved.exporter ?? (otlp as GivingUpSpanExporter),
+    ledger,
+    rehearsal,
+  );
+  const batchSize = Math.min(512, resolved.maxQueueSize);
   const batches = new BatchSpanProcessor({
     exporter,
     maxQueueSize: resolved.maxQueueSize,
-    maxExportBatchSize: Math.min(512, resolved.maxQueueSize),
+    maxExportBatchSize: batchSize,
     scheduledDelayMillis: resolved.scheduledDelayMs,
     // The exporter gives up (retries included) after exportTimeoutMs; the processor's own timer
     // only backs that up, so a hung export cannot block the queue much longer than that.
@@ -171,6 +201,7 @@ export function createTracing(options: TracingOptions): Tracing {
   const processor = new LossCountingSpanProcessor(
     encoder ? new EncodingSpanProcessor(batches, encoder) : batches,
     ledger,
+    rehearsal,
   );
   const sampler = createSampler(resolved.sampler);
   const idGenerator = new PooledIdGenerator();
@@ -181,8 +212,6 @@ export function createTracing(options: TracingOptions): Tracing {
   const scope = (tracer as { instrumentationScope?: InstrumentationScope }).instrumentationScope ?? {
     name: TRACER_NAME,
   };
-
-  if (encoder) warmSpanEncoder({ idGenerator, resource, scope });
 
   let stopped: Promise<boolean> | undefined;
   return {
@@ -223,6 +252,20 @@ export function createTracing(options: TracingOptions): Tracing {
       return stopped;
     },
     spanLoss: () => ledger.stats(),
+    rehearse: async (maxWaitMs = DEFAULT_REHEARSAL_WAIT_MS) => {
+      if (otlp === undefined || stopped) return true;
+      return rehearsePipeline(
+        {
+          spans: new ServerSpanFactory({ sampler, idGenerator, resource: rehearsal, scope, processor }),
+          batchSize,
+          settle: async () => {
+            await batches.forceFlush().catch(() => undefined);
+            await exporter.idle();
+          },
+        },
+        checkDeadline(maxWaitMs),
+      );
+    },
     ready: (maxWaitMs = DEFAULT_READY_WAIT_MS) => {
       const booted = otlp?.ready?.();
       if (booted === undefined) return Promise.resolve();

@@ -13,6 +13,8 @@ export interface SendMessage {
   readonly id: number;
   readonly data: Uint8Array;
   readonly timeoutMillis: number;
+  /** A rehearsal (see `rehearsePipeline`): answer success without sending anything. */
+  readonly rehearsal: boolean;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Context, TraceFlags } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SpanLossLedger } from './span-loss-ledger.js';
 
@@ -13,11 +14,14 @@ import type { SpanLossLedger } from './span-loss-ledger.js';
 export class LossCountingSpanProcessor implements SpanProcessor {
   readonly #inner: SpanProcessor;
   readonly #ledger: SpanLossLedger;
+  readonly #rehearsal: Resource | undefined;
   #stopped = false;
 
-  constructor(inner: SpanProcessor, ledger: SpanLossLedger) {
+  /** Spans of `rehearsal`, the rehearsal resource (see `rehearsePipeline`), pass on uncounted. */
+  constructor(inner: SpanProcessor, ledger: SpanLossLedger, rehearsal?: Resource) {
     this.#inner = inner;
     this.#ledger = ledger;
+    this.#rehearsal = rehearsal;
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -27,6 +31,10 @@ export class LossCountingSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     // The batch processor takes only sampled spans; the others were never meant to leave.
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (span.resource === this.#rehearsal) {
+      if (!this.#stopped) this.#inner.onEnd(span);
+      return;
+    }
     if (this.#stopped) {
       this.#ledger.endedAfterShutdown(1);
       return;

@@ -1,5 +1,9 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { createOtlpNetworkExportDelegate, type IOtlpExportDelegate } from '@opentelemetry/otlp-exporter-base';
+import {
+  createOtlpNetworkExportDelegate,
+  type IExporterTransport,
+  type IOtlpExportDelegate,
+} from '@opentelemetry/otlp-exporter-base';
 import {
   convertLegacyHttpOptions,
   createOtlpHttpExporterMetrics,
@@ -42,6 +46,18 @@ export interface GivingUpSpanExporter extends SpanExporter {
    * when there is nothing to wait for.
    */
   ready?(): Promise<void>;
+  /**
+   * Exports `spans` as a rehearsal: the same path as `export` up to the transport, which sends
+   * nothing (see `rehearsePipeline`). Absent when the exporter cannot rehearse.
+   */
+  rehearse?(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void;
+}
+
+/** Whether `exporter` supports {@link GivingUpSpanExporter.rehearse}. */
+export function canRehearse(
+  exporter: SpanExporter,
+): exporter is GivingUpSpanExporter & Required<Pick<GivingUpSpanExporter, 'rehearse'>> {
+  return typeof (exporter as Partial<GivingUpSpanExporter>).rehearse === 'function';
 }
 
 /** Whether `exporter` supports {@link GivingUpSpanExporter.giveUp}. */
@@ -79,6 +95,8 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
   readonly #ready: Promise<void>;
   /** Exports handed over but not started yet (waiting for `setImmediate`). */
   #pending = 0;
+  /** True while a rehearsal's request is handed to the transport. */
+  #rehearsing = false;
   #drained: (() => void)[] = [];
 
   constructor(options: OtlpTraceExporterOptions) {
@@ -108,7 +126,18 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
         })
       : undefined;
     this.#ready = worker?.ready() ?? Promise.resolve();
-    this.#transport = new RetryingExportTransport(worker ?? new OtlpHttpTransport(settings));
+    const requests = worker ?? new OtlpHttpTransport(settings);
+    // The delegate serializes and calls `send` in the same turn, so the flag marks exactly the
+    // rehearsal's request: the worker takes its message and answers without sending it; without a
+    // worker it ends here.
+    const rehearsable: IExporterTransport = {
+      send: (data, timeoutMillis) => {
+        if (!this.#rehearsing) return requests.send(data, timeoutMillis);
+        return worker ? worker.send(data, timeoutMillis, true) : Promise.resolve({ status: 'success' });
+      },
+      shutdown: () => requests.shutdown(),
+    };
+    this.#transport = new RetryingExportTransport(rehearsable);
     this.#delegate = createOtlpNetworkExportDelegate(
       settings,
       json ? JsonTraceSerializer : PROTOBUF_SERIALIZER,
@@ -118,14 +147,28 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.#exportNextTurn(spans, resultCallback, false);
+  }
+
+  rehearse(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.#exportNextTurn(spans, resultCallback, true);
+  }
+
+  #exportNextTurn(
+    spans: ReadableSpan[],
+    resultCallback: (result: ExportResult) => void,
+    rehearsal: boolean,
+  ): void {
     this.#pending++;
     setImmediate(() => {
+      this.#rehearsing = rehearsal;
       try {
         this.#delegate.export(spans, resultCallback);
       } catch (error) {
         // Outside the processor's promise now: a throw here would be an uncaught exception.
         resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
       } finally {
+        this.#rehearsing = false;
         if (--this.#pending === 0) for (const resolve of this.#drained.splice(0)) resolve();
       }
     });

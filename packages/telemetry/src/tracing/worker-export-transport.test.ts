@@ -87,6 +87,16 @@ describe('WorkerExportTransport', () => {
     expect(receiver.requests.map((r) => r.status)).toEqual([200, 200]);
   });
 
+  it('answers a rehearsal as success without sending it, and still sends the next request', async () => {
+    const t = start();
+    const data = new Uint8Array([0x0a, 0x00]);
+    expect((await t.send(data, 2000, true)).status).toBe('success');
+    expect((await t.send(data, 2000, true)).status).toBe('success');
+    expect(receiver.requests).toHaveLength(0);
+    expect((await t.send(data, 2000)).status).toBe('success');
+    expect(receiver.requests).toHaveLength(1);
+  });
+
   it('answers a 503 as retryable with its Retry-After and the HTTP status as an OTLPExporterError', async () => {
     await receiver.setMode('fail503', { retryAfterSeconds: 7 });
     const response = await start().send(EMPTY_EXPORT, 2000);

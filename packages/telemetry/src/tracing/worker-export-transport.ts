@@ -6,6 +6,7 @@ import {
   type ExportWorkerSettings,
   fromMessage,
   type ReadyMessage,
+  type SendMessage,
   type SentMessage,
 } from './export-messages.js';
 
@@ -108,7 +109,11 @@ export class WorkerExportTransport implements IExporterTransport {
     else worker.unref();
   }
 
-  send(data: Uint8Array, timeoutMillis: number): Promise<ExportResponse> {
+  /**
+   * Sends `data` in the worker. A `rehearsal` takes the same path (copy, message, answer) but the
+   * worker answers success without sending it anywhere (see `rehearsePipeline`).
+   */
+  send(data: Uint8Array, timeoutMillis: number, rehearsal = false): Promise<ExportResponse> {
     if (this.#stopped) {
       return Promise.resolve({ status: 'failure', error: new Error('exporter shut down') });
     }
@@ -122,7 +127,8 @@ export class WorkerExportTransport implements IExporterTransport {
       // RetryingExportTransport may send `data` again, so the worker gets a copy of its own,
       // moved rather than serialized (structured cloning copies it twice, through a growing buffer).
       const copy = new Uint8Array(data);
-      worker.postMessage({ id, data: copy, timeoutMillis }, [copy.buffer]);
+      const message: SendMessage = { id, data: copy, timeoutMillis, rehearsal };
+      worker.postMessage(message, [copy.buffer]);
     });
   }
 
