@@ -50,33 +50,38 @@ process.stderr.write('stopped\\n');
     expect(stdout).toContain(`127.0.0.1:${closed}`);
   }, 60_000);
 
-  it('rehearses the pipeline through the worker at start, sending and counting none of it', async () => {
-    const receiver = await startOtlpReceiver();
-    try {
-      const { stdout, stderr, code } = await runScript(`
+  it.each(['http/protobuf', 'http/json'] as const)(
+    '%s: rehearses the pipeline through the worker at start, sending and counting none of it',
+    async (protocol) => {
+      const receiver = await startOtlpReceiver();
+      try {
+        const { stdout, stderr, code } = await runScript(`
 const { startTelemetry } = await import(${JSON.stringify(DIST)});
 const telemetry = await startTelemetry({
   serviceName: 'svc',
   otlpTracesEndpoint: ${JSON.stringify(receiver.tracesUrl)},
+  otlpProtocol: '${protocol}',
   handleSignals: false,
 });
 for (let i = 0; i < 3; i++) telemetry.tracer.startSpan('service span ' + i).end();
 await telemetry.shutdown();
 `);
-      expect(stderr).toBe('');
-      expect(code).toBe(0);
-      expect(receiver.spans.map((s) => s.name).sort()).toEqual([
-        'service span 0',
-        'service span 1',
-        'service span 2',
-      ]);
-      // The shutdown summary's books hold the service's 3 spans, not the rehearsal's thousands.
-      const summary = stdout.split('\n').find((line) => line.includes('telemetry stopped'));
-      expect(JSON.parse(summary ?? '{}')).toMatchObject({
-        tracseq: { spans: { exported: 3, dropped: { queue_full: 0, export_failed: 0, shutdown: 0 } } },
-      });
-    } finally {
-      await receiver.close();
-    }
-  }, 60_000);
+        expect(stderr).toBe('');
+        expect(code).toBe(0);
+        expect(receiver.spans.map((s) => s.name).sort()).toEqual([
+          'service span 0',
+          'service span 1',
+          'service span 2',
+        ]);
+        // The shutdown summary's books hold the service's 3 spans, not the rehearsal's thousands.
+        const summary = stdout.split('\n').find((line) => line.includes('telemetry stopped'));
+        expect(JSON.parse(summary ?? '{}')).toMatchObject({
+          tracseq: { spans: { exported: 3, dropped: { queue_full: 0, export_failed: 0, shutdown: 0 } } },
+        });
+      } finally {
+        await receiver.close();
+      }
+    },
+    60_000,
+  );
 });
