@@ -145,6 +145,23 @@ describe('renderInSlices', () => {
     expect(turnsSeenBeforeEnd).toBeGreaterThan(1);
   });
 
+  it('ends a histogram step within a few label sets once the slice is due, however large the step', async () => {
+    const { registry } = busyRegistry(false);
+    let turns = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // One step would hold all 3,000 label sets; with the slice always due, the clock read every
+    // 8 label sets ends it, so the render gives the loop hundreds of turns instead of a handful.
+    const { text } = await sliced(registry, { sliceMs: 0, labelSetsPerStep: LABEL_SETS });
+    ticking = false;
+    expect(text).toBe(await registry.metrics());
+    expect(turns).toBeGreaterThan(LABEL_SETS / 16);
+  });
+
   it('with the default process metrics, both formats pass promtool check metrics', async () => {
     const { registry, openMetricsRegistry } = busyRegistry(true);
     const { text } = await sliced(registry);

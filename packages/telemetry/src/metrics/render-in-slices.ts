@@ -10,7 +10,10 @@ export interface SliceOptions {
    * (default 4 ms). One step always completes, so a slice can run a little longer.
    */
   readonly sliceMs?: number;
-  /** Label sets rendered in one step (default 64): a label set is always rendered whole. */
+  /**
+   * Label sets rendered in one step at most (default 64): a label set is always rendered whole. A
+   * histogram's step also ends early, within 8 label sets, once the slice's time is up.
+   */
   readonly labelSetsPerStep?: number;
   /**
    * Where the pieces' bytes come from (default: a pool of this render's own). Pass a pool shared
@@ -23,6 +26,8 @@ export interface SliceOptions {
 export const DEFAULT_SLICE_MS = 4;
 /** Default {@link SliceOptions.labelSetsPerStep}. */
 export const DEFAULT_LABEL_SETS_PER_STEP = 64;
+/** A histogram's step reads the clock after every this many label sets. */
+const LABEL_SETS_PER_CLOCK_READ = 8;
 
 /**
  * Histogram writers kept from one scrape to the next, per metric and format: a writer caches the
@@ -152,9 +157,15 @@ export async function* renderInSlices(
       // `# HELP` and `# TYPE` from prom-client, the samples from our writer of its format.
       out.write(await render(windowOf(metric, [], name)));
       const writer = histogramWriter(metric, bounds as number[], defaultLabels, openMetrics);
-      for (let i = 0; i < records.length; i += step) {
+      for (let i = 0; i < records.length; ) {
         const end = Math.min(records.length, i + step);
-        for (let k = i; k < end; k++) out.write(writer.write(records[k] as HistogramRecord));
+        while (i < end) {
+          out.write(writer.write(records[i++] as HistogramRecord));
+          // A step can be many times slower than usual (its first scrape fills the text caches;
+          // code V8 has just deoptimized runs interpreted), so the clock is read every few label
+          // sets, not only between steps: a due slice ends within a few label sets.
+          if (i % LABEL_SETS_PER_CLOCK_READ === 0 && performance.now() - started >= sliceMs) break;
+        }
         yield* pause();
       }
       continue;
