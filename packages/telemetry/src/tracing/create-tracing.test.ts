@@ -276,16 +276,23 @@ describe('bounded queue', () => {
 });
 
 describe('rehearsal', () => {
-  it('sends and counts none of its spans; a span queued before it shares its first batch and is exported, counted', async () => {
+  /** A tracing to the receiver, and the drops it reports. */
+  function rehearsing(options: { maxQueueSize?: number } = {}) {
     const dropped: string[] = [];
     const tracing = track(
       createTracing({
         serviceName: 'sample-service',
         endpoint: receiver.url,
+        ...options,
         registerGlobal: false,
         onSpansDropped: (count, reason) => dropped.push(`${count} ${reason}`),
       }),
     );
+    return { tracing, dropped };
+  }
+
+  it('sends and counts none of its spans; a span queued before it shares its first batch and is exported, counted', async () => {
+    const { tracing, dropped } = rehearsing();
     const spansBefore = receiver.spans.length;
     tracing.tracer.startSpan('queued before the rehearsal').end();
     expect(await tracing.rehearse(10_000)).toBe(true);
@@ -302,16 +309,7 @@ describe('rehearsal', () => {
   });
 
   it('never overfills a small queue: nothing dropped', async () => {
-    const dropped: string[] = [];
-    const tracing = track(
-      createTracing({
-        serviceName: 'sample-service',
-        endpoint: receiver.url,
-        maxQueueSize: 16,
-        registerGlobal: false,
-        onSpansDropped: (count, reason) => dropped.push(`${count} ${reason}`),
-      }),
-    );
+    const { tracing, dropped } = rehearsing({ maxQueueSize: 16 });
     expect(await tracing.rehearse(10_000)).toBe(true);
     expect(dropped).toEqual([]);
     expect(tracing.spanLoss().accepted).toBe(0);
