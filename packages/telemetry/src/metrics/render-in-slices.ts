@@ -127,8 +127,9 @@ export async function* renderInSlices(
   const between = openMetrics ? '\n' : '\n\n';
   const out = new ChunkWriter(options.chunks ?? new ChunkPool());
   let started = performance.now();
+  const sliceDue = () => performance.now() - started >= sliceMs;
   const pause = async function* () {
-    const due = performance.now() - started >= sliceMs;
+    const due = sliceDue();
     if (out.hasReady) yield* out.take();
     if (!due) return;
     await nextTurn();
@@ -164,7 +165,7 @@ export async function* renderInSlices(
           // A step can be many times slower than usual (its first scrape fills the text caches;
           // code V8 has just deoptimized runs interpreted), so the clock is read every few label
           // sets, not only between steps: a due slice ends within a few label sets.
-          if (i % LABEL_SETS_PER_CLOCK_READ === 0 && performance.now() - started >= sliceMs) break;
+          if (i % LABEL_SETS_PER_CLOCK_READ === 0 && sliceDue()) break;
         }
         yield* pause();
       }

@@ -31,8 +31,8 @@ export interface RehearsalPipeline {
  *
  * Why: a fresh service otherwise runs all of this in V8's interpreter during its first seconds of
  * traffic while the compilers work on the same core; rehearsed, it served 5–25 % more requests in
- * its first 2 s, more on a slower host (BENCHMARKS.md). Throwaway instances of the same classes gave nothing measurable:
- * the gain needs the pipeline's own objects and the worker's message path.
+ * its first 2 s, more on a slower host (BENCHMARKS.md). Throwaway instances of the same classes
+ * gave nothing measurable: the gain needs the pipeline's own objects and the worker's message path.
  */
 export async function rehearsePipeline(pipeline: RehearsalPipeline, deadlineMs: number): Promise<boolean> {
   const until = Date.now() + deadlineMs;
