@@ -109,20 +109,30 @@ function handleUncaught(err: unknown, req: IncomingMessage, res: ServerResponse,
   }
 }
 
+/** The toolkit's entry for a request the app serves itself (see {@link installAppEntry}). */
+export type AppEntry = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
 /**
- * Replaces Express's default final handler for errors of this app, when it is the top-level app
- * (an app mounted in another passes its errors on to the parent, as before): Express's handler
- * prints the stack unstructured on stderr and, outside production, into the response. Errors an
- * application error handler (`app.use((err, req, res, next) => …)`) takes never get here, and
- * everything that is not an error (a 404 for an unmatched path) still goes to Express's handler.
+ * Wraps this app instance's `handle` and its router's `handle` (nothing at module level), for
+ * two things, both only for requests the app serves itself (top level; an app mounted in another
+ * is called with a callback and passes everything on as before):
+ *
+ * - `entry` runs first and calls `next` to go on into the app's own stack: the toolkit's endpoints
+ *   and per-request instrumentation sit in front of the router rather than as layers in it, so a
+ *   request does not walk (and regex-match) four more layers, and none of the app's middleware,
+ *   wherever `instrumentExpress` was called, runs before the span starts or stands between
+ *   Prometheus and `/metrics`.
+ * - Express's default final handler for errors is replaced: it prints the stack unstructured on
+ *   stderr and, outside production, into the response. Errors an application error handler
+ *   (`app.use((err, req, res, next) => …)`) takes never get here, and everything that is not an
+ *   error (a 404 for an unmatched path) still goes to Express's handler.
  *
  * How: `app.handle(req, res, callback)` gets no callback exactly when the app serves the request
- * itself; it then calls `this.router.handle(req, res, finalHandler)` synchronously. Both are
- * wrapped on this app instance: the first notes that the call is top-level, the second wraps the
- * final handler it is given. Returns `false` (nothing changed) when the app does not look like
- * Express 5.
+ * itself; it then calls `this.router.handle(req, res, finalHandler)` synchronously, and the second
+ * wrapper wraps the final handler it is given. Returns `false` (nothing changed) when the app does
+ * not look like Express 5.
  */
-export function installFinalErrorHandler(app: ExpressApp, rt: ExpressRuntime): boolean {
+export function installAppEntry(app: ExpressApp, rt: ExpressRuntime, entry: AppEntry): boolean {
   const target = app as unknown as HandlingApp;
   const appHandle = target.handle;
   let router: HandlingApp['router'];
@@ -137,13 +147,17 @@ export function installFinalErrorHandler(app: ExpressApp, rt: ExpressRuntime): b
     return false;
   }
   let topLevel = false;
-  target.handle = function handleWithFinalErrorHandler(req, res, callback) {
-    topLevel = callback === undefined;
-    try {
-      return appHandle.call(this, req, res, callback);
-    } finally {
-      topLevel = false;
-    }
+  target.handle = function handleWithAppEntry(req, res, callback) {
+    if (callback !== undefined) return appHandle.call(this, req, res, callback);
+    entry(req, res, () => {
+      topLevel = true;
+      try {
+        appHandle.call(this, req, res, undefined);
+      } finally {
+        topLevel = false;
+      }
+    });
+    return undefined;
   };
   router.handle = function routeWithFinalErrorHandler(req, res, done) {
     if (!topLevel || done === undefined) return routerHandle.call(this, req, res, done);

@@ -223,3 +223,33 @@ describe('instrumenting an app twice', () => {
     await telemetry.shutdown();
   });
 });
+
+describe('an instrumented app mounted in another (as `--import @tracseq/telemetry/register` does to every app)', () => {
+  it('records each request once, by the top-level app, and serves the endpoints at the top level only', async () => {
+    const telemetry = await createTestTelemetry();
+    const app = express();
+    telemetry.instrumentExpress(app);
+    const reports = express();
+    telemetry.instrumentExpress(reports);
+    reports.get('/daily', (_req, res) => {
+      res.send('ok');
+    });
+    app.use('/reports', reports);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    expect((await fetch(`${base}/reports/daily`)).status).toBe(200);
+    expect((await fetch(`${base}/reports/metrics`)).status).toBe(404);
+    expect((await fetch(`${base}/metrics`)).status).toBe(200);
+    const spans = await telemetry.spans();
+    expect(spans.map((s) => s.name)).toEqual(['GET /reports/daily', 'GET']);
+    expect(
+      telemetry
+        .logs()
+        .filter((l) => l.url !== undefined)
+        .map((l) => l.message),
+    ).toEqual(['GET /reports/daily 200', 'GET unmatched 404']);
+    server.close();
+    await telemetry.shutdown();
+  });
+});

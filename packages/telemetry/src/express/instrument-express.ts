@@ -1,10 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExpressApp, ExpressRuntime, LooseFunction } from './express-runtime.js';
-import { installFinalErrorHandler } from './final-error-handler.js';
+import { installAppEntry } from './final-error-handler.js';
 import { HttpSeries } from './http-series.js';
 import { createRequestMiddleware } from './request-middleware.js';
 import { type Mountable, trackMounts } from './route-template.js';
-import { addTelemetryEndpoints } from './telemetry-endpoints.js';
+import { createTelemetryEndpoints } from './telemetry-endpoints.js';
 import { trackListeningServers } from './track-servers.js';
 
 export type { ExpressApp, ExpressRuntime, RequestLogger } from './express-runtime.js';
@@ -27,16 +26,14 @@ export function instrumentExpressApp(app: ExpressApp, rt: ExpressRuntime): void 
   }
   INSTRUMENTED.add(app);
   trackMounts(app as unknown as Mountable);
-  (app.use as unknown as LooseFunction).call(
-    app,
-    createRequestMiddleware(rt, new HttpSeries(rt.metrics, rt.limiter)),
-  );
-  addTelemetryEndpoints(
-    (path, handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-      (app.get as unknown as LooseFunction).call(app, path, handler),
+  const entry = createRequestMiddleware(
     rt,
+    new HttpSeries(rt.metrics, rt.limiter),
+    createTelemetryEndpoints(rt),
   );
-  if (!installFinalErrorHandler(app, rt)) {
+  if (!installAppEntry(app, rt, entry)) {
+    // Not Express 5: the same entry as the first middleware of the app's stack.
+    (app.use as unknown as LooseFunction).call(app, entry);
     rt.logger.warn(
       {},
       "instrumentExpress: this app does not look like Express 5; errors no handler takes stay with Express's default handler",

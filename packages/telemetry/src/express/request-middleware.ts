@@ -34,6 +34,7 @@ import { errorType } from './request-error.js';
 import { requestPath } from './request-path.js';
 import type { RequestState } from './request-state.js';
 import { type RoutedRequest, routeTemplate } from './route-template.js';
+import type { EndpointHandler } from './telemetry-endpoints.js';
 
 const SERVER_SPAN = Object.freeze({ kind: SpanKind.SERVER });
 
@@ -76,17 +77,21 @@ function logRequest(rt: ExpressRuntime, record: RequestLogRecord, ctx: Context):
 /**
  * The per-request middleware, the hot path: a SERVER span (continuing the caller's trace), the
  * request's state in its OTel context, and on `close` the span's name and status, the RED
- * metrics and one request line. `/metrics` and `/health/*` pass through untouched.
+ * metrics and one request line. A GET or HEAD of one of `endpoints` (`/metrics`, `/health/*`) is
+ * answered by it, uninstrumented; anything else under those paths passes through untouched.
  */
 export function createRequestMiddleware(
   rt: ExpressRuntime,
   series: HttpSeries,
+  endpoints: ReadonlyMap<string, EndpointHandler>,
 ): (req: IncomingMessage & RoutedRequest, res: ServerResponse, next: () => void) => void {
   const tenants = rt.tenantAllowList;
   return (req, res, next) => {
     const path = requestPath(req.url);
     if (path === METRICS_PATH || path.startsWith(HEALTH_PREFIX)) {
-      next();
+      const endpoint = req.method === 'GET' || req.method === 'HEAD' ? endpoints.get(path) : undefined;
+      if (endpoint === undefined) next();
+      else endpoint(req, res);
       return;
     }
     const started = performance.now();

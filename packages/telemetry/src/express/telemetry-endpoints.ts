@@ -4,11 +4,8 @@ import { ChunkPool } from '../metrics/byte-chunks.js';
 import { renderInSlices } from '../metrics/render-in-slices.js';
 import { type ExpressRuntime, HEALTH_PREFIX, METRICS_PATH } from './express-runtime.js';
 
-/** Registers a GET handler on the app (Express's `app.get`, its overloads erased). */
-export type RegisterGet = (
-  path: string,
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-) => void;
+/** Answers one request to a telemetry endpoint. */
+export type EndpointHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -64,25 +61,33 @@ async function streamMetrics(
 /**
  * `/metrics` (Prometheus text, or OpenMetrics with exemplars when the scraper asks for it;
  * bearer token when configured; rendered in slices between which the service's requests run) and
- * `/health/live`, `/health/ready`.
+ * `/health/live`, `/health/ready`, by exact path, for GET and HEAD.
  */
-export function addTelemetryEndpoints(get: RegisterGet, rt: ExpressRuntime): void {
+export function createTelemetryEndpoints(rt: ExpressRuntime): ReadonlyMap<string, EndpointHandler> {
   // Shared by every scrape of this app: a scrape reuses the chunks the previous one wrote.
   const chunks = new ChunkPool();
-  get(METRICS_PATH, (req, res) => {
-    if (rt.metricsToken !== undefined && req.headers.authorization !== `Bearer ${rt.metricsToken}`) {
-      res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
-      return;
-    }
-    const open = (req.headers.accept ?? '').includes('application/openmetrics-text');
-    const registry = open ? rt.registries.openMetricsRegistry : rt.registries.registry;
-    void streamMetrics(res, registry, chunks, rt);
-  });
-  get(`${HEALTH_PREFIX}live`, (_req, res) => json(res, 200, { status: 'ok', checks: {} }));
-  get(`${HEALTH_PREFIX}ready`, (_req, res) => {
-    rt.readiness
-      .report()
-      .then((report) => json(res, report.status === 'ok' ? 200 : 503, report))
-      .catch(() => json(res, 503, { status: 'unavailable', checks: {} }));
-  });
+  return new Map<string, EndpointHandler>([
+    [
+      METRICS_PATH,
+      (req, res) => {
+        if (rt.metricsToken !== undefined && req.headers.authorization !== `Bearer ${rt.metricsToken}`) {
+          res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+          return;
+        }
+        const open = (req.headers.accept ?? '').includes('application/openmetrics-text');
+        const registry = open ? rt.registries.openMetricsRegistry : rt.registries.registry;
+        void streamMetrics(res, registry, chunks, rt);
+      },
+    ],
+    [`${HEALTH_PREFIX}live`, (_req, res) => json(res, 200, { status: 'ok', checks: {} })],
+    [
+      `${HEALTH_PREFIX}ready`,
+      (_req, res) => {
+        rt.readiness
+          .report()
+          .then((report) => json(res, report.status === 'ok' ? 200 : 503, report))
+          .catch(() => json(res, 503, { status: 'unavailable', checks: {} }));
+      },
+    ],
+  ]);
 }
