@@ -50,8 +50,13 @@ export class HttpSeries {
   readonly #metrics: ContractMetrics;
   readonly #limiter: SeriesLimiter;
   readonly #activeByMethod = new Map<string, GaugeSeries>();
-  /** Handles of admitted label sets (they stay admitted), by `method\0route\0status[\0tenant]`. */
-  readonly #durationByKey = new Map<string, HistogramSeries>();
+  /**
+   * Handles of admitted label sets (they stay admitted), by route, status, method and tenant
+   * (`''` without one): nested maps, so a request looks its handle up with the strings it has
+   * (the route template's hash is computed once, on the same string every time) instead of
+   * building and hashing a new key string.
+   */
+  readonly #durationByRoute = new Map<string, Map<number, Map<string, Map<string, HistogramSeries>>>>();
   /** Handles of overflow label sets, by their limiter key. */
   readonly #overflowByKey = new Map<string, HistogramSeries>();
 
@@ -84,12 +89,16 @@ export class HttpSeries {
     statusLabel: string,
     tenant: string | undefined,
   ): HistogramSeries | undefined {
+    const known = this.#durationByRoute
+      .get(route)
+      ?.get(status)
+      ?.get(method)
+      ?.get(tenant ?? '');
+    if (known !== undefined) return known;
     const key =
       tenant === undefined
         ? `${method}\u0000${route}\u0000${statusLabel}`
         : `${method}\u0000${route}\u0000${statusLabel}\u0000${tenant}`;
-    const known = this.#durationByKey.get(key);
-    if (known !== undefined) return known;
     if (this.#limiter.allow(DURATION, key)) {
       const labels: Record<string, string> = {
         http_request_method: method,
@@ -98,7 +107,9 @@ export class HttpSeries {
       };
       if (tenant !== undefined) labels[TENANT_LABEL] = tenant;
       const handle = new HistogramSeries(this.#metrics.httpServerRequestDuration, labels);
-      this.#durationByKey.set(key, handle);
+      const byStatus = getOrAdd(this.#durationByRoute, route, () => new Map());
+      const byMethod = getOrAdd(byStatus, status, () => new Map());
+      getOrAdd(byMethod, method, () => new Map()).set(tenant ?? '', handle);
       return handle;
     }
     const cls = statusClass(status);
@@ -138,6 +149,15 @@ export class HttpSeries {
     labels.reason = reason;
     this.#metrics.httpServerExcludedRequests.inc(labels);
   }
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }
 
 /** Limiter key of an overflow label set; `_OTHER`/`other`/`Nxx` cannot come from a real request. */

@@ -109,17 +109,27 @@ export class ProtobufWriter {
     buf[this.pos++] = low & 127;
   }
 
+  // Little-endian bytes stored by hand: `Buffer#writeUInt32LE` validates its arguments on every
+  // call, and every span has two timestamps.
   fixed32(value: number): void {
     this.ensure(4);
-    this.buf.writeUInt32LE(value >>> 0, this.pos);
-    this.pos += 4;
+    this.#le32(value);
   }
 
   fixed64(low: number, high: number): void {
     this.ensure(8);
-    this.buf.writeUInt32LE(low >>> 0, this.pos);
-    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
-    this.pos += 8;
+    this.#le32(low);
+    this.#le32(high);
+  }
+
+  #le32(value: number): void {
+    const buf = this.buf;
+    const at = this.pos;
+    buf[at] = value & 0xff;
+    buf[at + 1] = (value >>> 8) & 0xff;
+    buf[at + 2] = (value >>> 16) & 0xff;
+    buf[at + 3] = (value >>> 24) & 0xff;
+    this.pos = at + 4;
   }
 
   double(value: number): void {
