@@ -90,6 +90,46 @@ describe('request line fast path', () => {
     }
   });
 
+  it("keeps a label set's texts apart from what varies per request (path, duration, exclusion, tenant, ids)", () => {
+    const out = captureStream();
+    let tenant: string | undefined;
+    const { logger, requestLine } = createLogger({
+      serviceName: 'sample-service',
+      stdout: out.stream,
+      tenant: () => tenant,
+    });
+    const records: RequestLogRecord[] = [
+      RECORD,
+      { ...RECORD, path: '/api/samples/S-2', durationNs: 7 },
+      { ...RECORD, sliExcluded: 'maintenance', tenantId: undefined },
+      { ...RECORD, traceId: undefined, spanId: undefined, path: '/api/samples/"q"' },
+      { ...RECORD, status: 404 },
+      { ...RECORD, method: 'POST' },
+      { ...RECORD, route: '/api/other/:id' },
+      RECORD,
+    ];
+    for (const record of records) {
+      const span = trace.wrapSpanContext({
+        traceId: record.traceId ?? TRACE_ID,
+        spanId: record.spanId ?? SPAN_ID,
+        traceFlags: TraceFlags.SAMPLED,
+      });
+      tenant = record.tenantId;
+      const ctx = record.traceId === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, span);
+      context.with(ctx, () =>
+        logger[requestLogLevel(record)](requestLogFields(record), requestLogMessage(record)),
+      );
+      tenant = undefined;
+      expect(requestLine(record)).toBe(true);
+    }
+    expect(out.lines).toHaveLength(records.length * 2);
+    for (let i = 0; i < records.length; i++) {
+      const viaPino = withoutTimestamp(out.lines[2 * i]);
+      const viaFastPath = withoutTimestamp(out.lines[2 * i + 1]);
+      expect(JSON.stringify(viaFastPath), `record ${i}`).toBe(JSON.stringify(viaPino));
+    }
+  });
+
   it('writes every field of REQUEST_LOG_FIELDS where its key says', () => {
     const { out } = both({ ...RECORD, sliExcluded: 'maintenance' });
     const viaFastPath = out.lines[1] as Record<string, unknown>;

@@ -4,6 +4,7 @@ import { redactSensitiveHeaders } from './redact-headers.js';
 import {
   compileRequestLine,
   REQUEST_LOG_FIELDS,
+  type RequestLineSegment,
   type RequestLogRecord,
   requestLogLevel,
   requestLogMessage,
@@ -23,6 +24,26 @@ const CHINDINGS = symbols.chindingsSym;
 const { segments: SEGMENTS, suffix: SUFFIX } = compileRequestLine(REQUEST_LOG_FIELDS);
 
 /**
+ * The segments in line order, consecutive per-label-set ones joined into one run: the fast path
+ * writes a run's text from its cache and renders the others (`url.path`, `event.duration`, …)
+ * per request.
+ */
+const RUNS: readonly (readonly RequestLineSegment[])[] = (() => {
+  const runs: RequestLineSegment[][] = [];
+  let previousCached = false;
+  for (const segment of SEGMENTS) {
+    const cached = segment.field.perLabelSet === true;
+    if (cached && previousCached) runs.at(-1)?.push(segment);
+    else runs.push([segment]);
+    previousCached = cached;
+  }
+  return runs;
+})();
+
+/** Label sets whose line texts are kept; past it, lines are rendered in full (still correct). */
+const MAX_CACHED_LABEL_SETS = 4096;
+
+/**
  * `value` as a JSON string. Only control characters, `"` and `\\` need escaping (and lone
  * surrogates, which JSON.stringify writes as escapes); anything else is copied as is.
  */
@@ -34,6 +55,51 @@ function jsonString(value: string): string {
     }
   }
   return `"${value}"`;
+}
+
+/** `segment` with its value for `r`, as the line carries it (only `close` when left out). */
+function renderSegment(segment: RequestLineSegment, r: RequestLogRecord): string {
+  const value = segment.field.value(r);
+  if (value === undefined) return segment.close;
+  if (typeof value === 'string') return segment.close + segment.prefix + jsonString(value);
+  return segment.close + segment.prefix + (Number.isFinite(value) ? String(value) : 'null');
+}
+
+/**
+ * The texts of a request line that depend only on its method, route and status: one per
+ * {@link RUNS} entry (`undefined` for runs rendered per request), then the line's end (`SUFFIX`
+ * and `message`). Kept in nested maps by route, status and method, so a request finds them with
+ * the strings it has rather than a key built per request.
+ */
+class LabelSetTexts {
+  readonly #byRoute = new Map<string, Map<number, Map<string, readonly (string | undefined)[]>>>();
+  #size = 0;
+
+  get(r: RequestLogRecord): readonly (string | undefined)[] {
+    const known = this.#byRoute.get(r.route)?.get(r.status)?.get(r.method);
+    if (known !== undefined) return known;
+    const texts: (string | undefined)[] = RUNS.map((run) =>
+      run[0]?.field.perLabelSet === true
+        ? run.map((segment) => renderSegment(segment, r)).join('')
+        : undefined,
+    );
+    texts.push(`${SUFFIX},"message":${jsonString(requestLogMessage(r))}}\n`);
+    if (this.#size < MAX_CACHED_LABEL_SETS) {
+      this.#size++;
+      let byStatus = this.#byRoute.get(r.route);
+      if (byStatus === undefined) {
+        byStatus = new Map();
+        this.#byRoute.set(r.route, byStatus);
+      }
+      let byMethod = byStatus.get(r.status);
+      if (byMethod === undefined) {
+        byMethod = new Map();
+        byStatus.set(r.status, byMethod);
+      }
+      byMethod.set(r.method, texts);
+    }
+    return texts;
+  }
 }
 
 /**
@@ -77,6 +143,7 @@ export function createRequestLineWriter(
 ): RequestLineWriter {
   if (redactPaths.length > 0) return () => false;
   const timestamp = isoClock();
+  const labelSetTexts = new LabelSetTexts();
   const holder = logger as unknown as Record<symbol, unknown>;
   let rawBindings: unknown;
   let bindings = '';
@@ -96,17 +163,15 @@ export function createRequestLineWriter(
     if (r.tenantId !== undefined && r.tenantId !== '') {
       line += `,"${TENANT_ID_FIELD}":${jsonString(r.tenantId)}`;
     }
-    for (const segment of SEGMENTS) {
-      const value = segment.field.value(r);
-      if (value === undefined) {
-        line += segment.close;
-      } else if (typeof value === 'string') {
-        line += segment.close + segment.prefix + jsonString(value);
-      } else {
-        line += segment.close + segment.prefix + (Number.isFinite(value) ? String(value) : 'null');
-      }
+    const texts = labelSetTexts.get(r);
+    for (let i = 0; i < RUNS.length; i++) {
+      const text = texts[i];
+      line +=
+        text === undefined
+          ? renderSegment((RUNS[i] as readonly RequestLineSegment[])[0] as RequestLineSegment, r)
+          : text;
     }
-    line += `${SUFFIX},"message":${jsonString(requestLogMessage(r))}}\n`;
+    line += texts[RUNS.length] as string;
     destination.write(line);
     return true;
   };

@@ -46,6 +46,11 @@ export interface RequestLogField {
   readonly key: readonly string[];
   /** Left out of the line when its value is `undefined`; only top-level fields can be. */
   readonly optional?: boolean;
+  /**
+   * Its value depends on nothing but the request's method, route and status (the HTTP
+   * histogram's label set): the fast path renders it once per such triple.
+   */
+  readonly perLabelSet?: boolean;
   readonly value: (record: RequestLogRecord) => string | number | undefined;
 }
 
@@ -56,10 +61,10 @@ export interface RequestLogField {
  * the logger's mixin adds them from the request's context, as on every other line.
  */
 export const REQUEST_LOG_FIELDS: readonly RequestLogField[] = [
-  { key: ['http', 'request', 'method'], value: (r) => r.method },
-  { key: ['http', 'response', 'status_code'], value: (r) => r.status },
+  { key: ['http', 'request', 'method'], perLabelSet: true, value: (r) => r.method },
+  { key: ['http', 'response', 'status_code'], perLabelSet: true, value: (r) => r.status },
   { key: ['url', 'path'], value: (r) => r.path },
-  { key: ['http.route'], value: (r) => r.route },
+  { key: ['http.route'], perLabelSet: true, value: (r) => r.route },
   { key: ['event', 'duration'], value: (r) => r.durationNs },
   { key: [SLI_EXCLUDED_FIELD], optional: true, value: (r) => r.sliExcluded },
 ];
