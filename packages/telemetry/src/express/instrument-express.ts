@@ -1,5 +1,5 @@
+import { installAppEntry } from './app-entry.js';
 import type { ExpressApp, ExpressRuntime, LooseFunction } from './express-runtime.js';
-import { installAppEntry } from './final-error-handler.js';
 import { HttpSeries } from './http-series.js';
 import { createRequestMiddleware } from './request-middleware.js';
 import { type Mountable, trackMounts } from './route-template.js';

@@ -8,7 +8,7 @@ export interface RequestState {
   /** Set by {@link excludeFromSlis}. */
   excluded: SliExclusionReason | undefined;
   /**
-   * The exception that reached Express's final handler (see `installFinalErrorHandler`); the
+   * The exception that reached Express's final handler (see `installAppEntry`); the
    * request line carries it, so it is logged once, with the request.
    */
   error: unknown;
