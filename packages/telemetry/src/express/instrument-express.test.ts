@@ -1,4 +1,11 @@
-import { Agent, request, type Server } from 'node:http';
+import {
+  Agent,
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promtoolCheckMetrics } from '@tracseq/testkit';
 import express from 'express';
@@ -249,6 +256,43 @@ describe('an instrumented app mounted in another (as `--import @tracseq/telemetr
         .filter((l) => l.url !== undefined)
         .map((l) => l.message),
     ).toEqual(['GET /reports/daily 200', 'GET unmatched 404']);
+    server.close();
+    await telemetry.shutdown();
+  });
+});
+
+describe('an app that does not look like Express 5 (Express 4)', () => {
+  it('gets the same entry as its first middleware: endpoints answered, requests instrumented, one warning', async () => {
+    const telemetry = await createTestTelemetry();
+    type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+    const stack: Middleware[] = [];
+    // No `handle` and no `router`: what installAppEntry cannot wrap.
+    const app = {
+      use: (...handlers: unknown[]) => {
+        for (const handler of handlers) if (typeof handler === 'function') stack.push(handler as Middleware);
+        return app;
+      },
+      get: () => app,
+    };
+    telemetry.instrumentExpress(app as never);
+    expect(stack).toHaveLength(1);
+    const server = createServer((req, res) => {
+      (stack[0] as Middleware)(req, res, () => {
+        res.end('from the app');
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    expect(await (await fetch(`${base}/health/live`)).json()).toEqual({ status: 'ok', checks: {} });
+    const metrics = await fetch(`${base}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('# TYPE http_server_request_duration_seconds histogram');
+    expect(await (await fetch(`${base}/samples/1`)).text()).toBe('from the app');
+    expect((await telemetry.spans()).map((s) => s.attributes['url.path'])).toEqual(['/samples/1']);
+    expect(
+      telemetry.logs().filter((l) => String(l.message).includes('does not look like Express 5')),
+    ).toHaveLength(1);
     server.close();
     await telemetry.shutdown();
   });
