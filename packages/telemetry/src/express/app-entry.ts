@@ -68,12 +68,23 @@ export function installAppEntry(app: ExpressApp, rt: ExpressRuntime, entry: AppE
   router.handle = function routeWithAppEntry(req, res, done) {
     if (!topLevel || done === undefined) return routerHandle.call(this, req, res, done);
     topLevel = false;
-    entry(req, res, () =>
+    let routed = false;
+    const route = () => {
+      routed = true;
       routerHandle.call(this, req, res, (err?: unknown) => {
         if (err) handleUncaught(err, req, res, rt);
         else done(err);
-      }),
-    );
+      });
+    };
+    try {
+      entry(req, res, route);
+    } catch (error) {
+      // Outside the router no Express layer catches what the entry throws, and Node's server
+      // would take it down with the process: the request is served uninstrumented instead.
+      if (routed) throw error;
+      rt.logger.error({ err: error }, 'instrumenting a request failed; it is served without telemetry');
+      route();
+    }
     return undefined;
   };
   return true;

@@ -297,3 +297,36 @@ describe('an app that does not look like Express 5 (Express 4)', () => {
     await telemetry.shutdown();
   });
 });
+
+describe('a failure inside the request entry', () => {
+  it('serves the request without telemetry and logs the error, instead of taking the process down', async () => {
+    // A request counted in flight and never uncounted would hold shutdown() for all of this
+    // deadline, past the test's timeout.
+    const telemetry = await createTestTelemetry({ shutdownTimeoutMs: 600_000 });
+    const app = express();
+    telemetry.instrumentExpress(app);
+    app.get('/samples/:id', (_req, res) => {
+      res.send('ok');
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The first update of a series goes through prom-client's public call: make it fail once.
+    const gauge = telemetry.metrics.httpServerActiveRequests;
+    const inc = gauge.inc;
+    gauge.inc = () => {
+      gauge.inc = inc;
+      throw new Error('metric store broken');
+    };
+    const first = await fetch(`${base}/samples/1`);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe('ok');
+    expect((await fetch(`${base}/samples/2`)).status).toBe(200);
+    const failures = telemetry.logs().filter((l) => String(l.message).includes('served without telemetry'));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ error: { message: 'metric store broken' } });
+    expect((await telemetry.spans()).map((s) => s.attributes['url.path'])).toContain('/samples/2');
+    server.close();
+    await telemetry.shutdown();
+  });
+});

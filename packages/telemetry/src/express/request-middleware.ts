@@ -97,8 +97,6 @@ export function createRequestMiddleware(
     const started = performance.now();
     const method = normalizeMethod(req.method);
     const activeHandle = series.active(method);
-    rt.inFlight.count++;
-    activeHandle.inc();
     const parent = parentContext(req.headers, rt.tenantHeader);
     // The attributes are set after the start: passed to startSpan they would be copied and
     // validated twice (before and after sampling), and none of our samplers reads them.
@@ -109,6 +107,11 @@ export function createRequestMiddleware(
     setOwnAttribute(span, 'url.path', path);
     const state: RequestState = { done: false, excluded: undefined, error: undefined };
     const ctx = requestContext(parent, span, state);
+    // Counted in flight only once nothing before the `close` listener can throw any more (the
+    // app entry serves a request uninstrumented when this function throws): a request counted
+    // but never uncounted would hold up every graceful shutdown until its deadline.
+    activeHandle.inc();
+    rt.inFlight.count++;
     // 'close' is emitted once per response, after 'finish' when the response completed (Node >= 22),
     // or alone when the connection went away first (recorded as 499). `on`, not `once`: `state.done`
     // already ignores a second call, and `once` wraps every listener in two more objects.
