@@ -39,8 +39,8 @@ export type AppEntry = (req: IncomingMessage, res: ServerResponse, next: () => v
  * is top-level; the second runs `entry` and then the router with the final handler wrapped.
  * (`entry` runs after Express's set-up, not before it: Express switches the prototypes of `req`
  * and `res`, and on objects the entry had already used that took 3.5 → 5.3 µs per request in a
- * profile of `app.handle`.) Returns
- * `false` (nothing changed) when the app does not look like Express 5.
+ * profile of `app.handle`.) Returns `false` (nothing changed) when the app does not look like
+ * Express 5.
  */
 export function installAppEntry(app: ExpressApp, rt: ExpressRuntime, entry: AppEntry): boolean {
   const target = app as unknown as HandlingApp;
