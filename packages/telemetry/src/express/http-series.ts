@@ -7,6 +7,7 @@ import {
 } from '@tracseq/contract';
 import type { ContractMetrics } from '../metrics/create-metrics-registry.js';
 import { GaugeSeries, HistogramSeries } from '../metrics/fast-series.js';
+import { LabelSetMap } from '../metrics/label-set-map.js';
 import type { SeriesLimiter } from '../metrics/series-limiter.js';
 
 const DURATION = METRICS.httpServerRequestDuration.name;
@@ -50,13 +51,8 @@ export class HttpSeries {
   readonly #metrics: ContractMetrics;
   readonly #limiter: SeriesLimiter;
   readonly #activeByMethod = new Map<string, GaugeSeries>();
-  /**
-   * Handles of admitted label sets (they stay admitted), by route, status, method and tenant
-   * (`''` without one): nested maps, so a request looks its handle up with the strings it has
-   * (the route template's hash is computed once, on the same string every time) instead of
-   * building and hashing a new key string.
-   */
-  readonly #durationByRoute = new Map<string, Map<number, Map<string, Map<string, HistogramSeries>>>>();
+  /** Handles of admitted label sets (they stay admitted); tenant `''` when there is none. */
+  readonly #durationByLabelSet = new LabelSetMap<HistogramSeries>();
   /** Handles of overflow label sets, by their limiter key. */
   readonly #overflowByKey = new Map<string, HistogramSeries>();
 
@@ -89,11 +85,7 @@ export class HttpSeries {
     statusLabel: string,
     tenant: string | undefined,
   ): HistogramSeries | undefined {
-    const known = this.#durationByRoute
-      .get(route)
-      ?.get(status)
-      ?.get(method)
-      ?.get(tenant ?? '');
+    const known = this.#durationByLabelSet.get(route, status, method, tenant ?? '');
     if (known !== undefined) return known;
     const key =
       tenant === undefined
@@ -107,9 +99,7 @@ export class HttpSeries {
       };
       if (tenant !== undefined) labels[TENANT_LABEL] = tenant;
       const handle = new HistogramSeries(this.#metrics.httpServerRequestDuration, labels);
-      const byStatus = getOrAdd(this.#durationByRoute, route, () => new Map());
-      const byMethod = getOrAdd(byStatus, status, () => new Map());
-      getOrAdd(byMethod, method, () => new Map()).set(tenant ?? '', handle);
+      this.#durationByLabelSet.set(route, status, method, tenant ?? '', handle);
       return handle;
     }
     const cls = statusClass(status);
@@ -149,15 +139,6 @@ export class HttpSeries {
     labels.reason = reason;
     this.#metrics.httpServerExcludedRequests.inc(labels);
   }
-}
-
-function getOrAdd<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
-  }
-  return value;
 }
 
 /** Limiter key of an overflow label set; `_OTHER`/`other`/`Nxx` cannot come from a real request. */

@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, symbols } from 'pino';
+import { LabelSetMap } from '../metrics/label-set-map.js';
 import { SPAN_ID_FIELD, TENANT_ID_FIELD, TRACE_ID_FIELD } from './log-context-mixin.js';
 import { redactSensitiveHeaders } from './redact-headers.js';
 import {
@@ -66,39 +67,26 @@ function renderSegment(segment: RequestLineSegment, r: RequestLogRecord): string
 }
 
 /**
- * The texts of a request line that depend only on its method, route and status: one per
- * {@link RUNS} entry (`undefined` for runs rendered per request), then the line's end (`SUFFIX`
- * and `message`). Kept in nested maps by route, status and method, so a request finds them with
- * the strings it has rather than a key built per request.
+ * A request line's pieces per {@link RUNS} entry: the text of a per-label-set run, or the segment
+ * to render per request; then the line's end (`SUFFIX` and `message`).
  */
-class LabelSetTexts {
-  readonly #byRoute = new Map<string, Map<number, Map<string, readonly (string | undefined)[]>>>();
-  #size = 0;
+type LinePieces = readonly (string | RequestLineSegment)[];
 
-  get(r: RequestLogRecord): readonly (string | undefined)[] {
-    const known = this.#byRoute.get(r.route)?.get(r.status)?.get(r.method);
+/** The {@link LinePieces} of `r`'s label set (method, route, status), rendered once per label set. */
+class LabelSetTexts {
+  readonly #pieces = new LabelSetMap<LinePieces>();
+
+  get(r: RequestLogRecord): LinePieces {
+    const known = this.#pieces.get(r.route, r.status, r.method, '');
     if (known !== undefined) return known;
-    const texts: (string | undefined)[] = RUNS.map((run) =>
+    const pieces: (string | RequestLineSegment)[] = RUNS.map((run) =>
       run[0]?.field.perLabelSet === true
         ? run.map((segment) => renderSegment(segment, r)).join('')
-        : undefined,
+        : (run[0] as RequestLineSegment),
     );
-    texts.push(`${SUFFIX},"message":${jsonString(requestLogMessage(r))}}\n`);
-    if (this.#size < MAX_CACHED_LABEL_SETS) {
-      this.#size++;
-      let byStatus = this.#byRoute.get(r.route);
-      if (byStatus === undefined) {
-        byStatus = new Map();
-        this.#byRoute.set(r.route, byStatus);
-      }
-      let byMethod = byStatus.get(r.status);
-      if (byMethod === undefined) {
-        byMethod = new Map();
-        byStatus.set(r.status, byMethod);
-      }
-      byMethod.set(r.method, texts);
-    }
-    return texts;
+    pieces.push(`${SUFFIX},"message":${jsonString(requestLogMessage(r))}}\n`);
+    if (this.#pieces.size < MAX_CACHED_LABEL_SETS) this.#pieces.set(r.route, r.status, r.method, '', pieces);
+    return pieces;
   }
 }
 
@@ -163,15 +151,9 @@ export function createRequestLineWriter(
     if (r.tenantId !== undefined && r.tenantId !== '') {
       line += `,"${TENANT_ID_FIELD}":${jsonString(r.tenantId)}`;
     }
-    const texts = labelSetTexts.get(r);
-    for (let i = 0; i < RUNS.length; i++) {
-      const text = texts[i];
-      line +=
-        text === undefined
-          ? renderSegment((RUNS[i] as readonly RequestLineSegment[])[0] as RequestLineSegment, r)
-          : text;
+    for (const piece of labelSetTexts.get(r)) {
+      line += typeof piece === 'string' ? piece : renderSegment(piece, r);
     }
-    line += texts[RUNS.length] as string;
     destination.write(line);
     return true;
   };
