@@ -43,6 +43,16 @@ function formatLabels(labels: Readonly<Record<string, unknown>>, exclude?: Reado
 }
 
 /**
+ * `parts` joined into one flat string. A text kept across scrapes is built this way because
+ * concatenation (`+`, template literals) makes a rope: a tree of cons cells that keeps every
+ * piece alive. Kept for 30,000 exemplars, the ropes were ~390 bytes each against ~210 flat, and
+ * the first scrape of 10,000 label sets copied all of them through the young generation.
+ */
+function flat(...parts: string[]): string {
+  return parts.join('');
+}
+
+/**
  * What every line of one series shares, and the text of its last `_sum`. Numbers are turned into
  * text once per value: each conversion of a number that is not a small integer goes through V8's
  * number-to-string cache, an old-generation table, so every string it makes survives the next
@@ -116,7 +126,12 @@ export class HistogramSampleWriter {
       // prom-client merges {le} with the default labels and skips names the series has (never `le`).
       const rest = (defaults === '' ? '' : `,${defaults}`) + (own === '' ? '' : `,${own}`);
       const parts = [defaults, own].filter(Boolean).join(',');
-      text = { bucketTail: `${rest}} `, labels: parts === '' ? '' : `{${parts}}`, sum: 0, sumText: '0' };
+      text = {
+        bucketTail: flat(rest, '} '),
+        labels: parts === '' ? '' : flat('{', parts, '}'),
+        sum: 0,
+        sumText: '0',
+      };
       this.#series.set(labels, text);
     }
     return text;
@@ -132,7 +147,14 @@ export class HistogramSampleWriter {
       kept.timestamp === exemplar.timestamp
     )
       return kept.text;
-    const text = ` # {${formatLabels(exemplar.labelSet).join(',')}} ${valueText(exemplar.value)} ${exemplar.timestamp}`;
+    const text = flat(
+      ' # {',
+      formatLabels(exemplar.labelSet).join(','),
+      '} ',
+      valueText(exemplar.value),
+      ' ',
+      `${exemplar.timestamp}`,
+    );
     // The label set is replaced, never mutated, when the exemplar changes (prom-client and fast-series).
     if (kept === undefined) {
       this.#exemplars.set(exemplar, {
