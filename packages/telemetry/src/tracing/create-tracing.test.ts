@@ -3,7 +3,7 @@ import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@ope
 import { type OtlpReceiver, startOtlpReceiver, waitFor } from '@tracseq/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTracing, type Tracing } from './create-tracing.js';
-import { resolveTracesUrl } from './tracing-options.js';
+import { DEFAULT_MAX_EXPORT_BATCH_SIZE, resolveTracesUrl } from './tracing-options.js';
 
 // OTLP SpanKind numbers as they appear on the wire (not the JS API enum).
 const OTLP_KIND_INTERNAL = 1;
@@ -275,6 +275,41 @@ describe('bounded queue', () => {
   });
 });
 
+describe('export batches', () => {
+  /** Tracing to the receiver whose batch timer never fires during a test: only full batches leave. */
+  function batching(options: { maxQueueSize?: number; maxExportBatchSize?: number } = {}) {
+    return track(
+      createTracing({
+        serviceName: 'sample-service',
+        endpoint: receiver.url,
+        scheduledDelayMs: 600_000,
+        registerGlobal: false,
+        ...options,
+      }),
+    );
+  }
+
+  /** Ends `count` spans named `prefix-<i>`; resolves to the export requests that carried them. */
+  async function requestsFor(tracing: Tracing, prefix: string, count: number, flush: boolean) {
+    const before = receiver.requests.length;
+    for (let i = 0; i < count; i++) tracing.tracer.startSpan(`${prefix}-${i}`).end();
+    if (flush) expect(await tracing.forceFlush(5000)).toBe(true);
+    await receiver.waitForSpans((s) => s.name.startsWith(`${prefix}-`), 10_000, count);
+    return receiver.requests.length - before;
+  }
+
+  it('sends a full default queue (2048 spans) as one request, not four of the SDK default 512', async () => {
+    expect(DEFAULT_MAX_EXPORT_BATCH_SIZE).toBe(2048);
+    expect(await requestsFor(batching(), 'full-queue', 2048, false)).toBe(1);
+  });
+
+  it('takes maxExportBatchSize, and a queue smaller than the default batch as the batch', async () => {
+    // 250 spans in batches of 100: two leave full, the flush sends the last 50.
+    expect(await requestsFor(batching({ maxExportBatchSize: 100 }), 'sized', 250, true)).toBe(3);
+    expect(await requestsFor(batching({ maxQueueSize: 300 }), 'small-queue', 300, false)).toBe(1);
+  });
+});
+
 describe('rehearsal', () => {
   /** A tracing to the receiver, and the drops it reports. */
   function rehearsing(options: { maxQueueSize?: number } = {}) {
@@ -404,6 +439,11 @@ describe('options', () => {
     [{ serviceName: ' ' }, /serviceName is " "; expected a non-empty string/],
     [{ endpoint: 'collector:4318' }, /endpoint is "collector:4318"; expected an absolute http/],
     [{ maxQueueSize: 0 }, /maxQueueSize is 0; expected a positive integer/],
+    [{ maxExportBatchSize: 1.5 }, /maxExportBatchSize is 1\.5; expected a positive integer/],
+    [
+      { maxQueueSize: 100, maxExportBatchSize: 200 },
+      /maxExportBatchSize is 200; expected at most maxQueueSize \(100\)/,
+    ],
   ])('rejects %o', (bad, message) => {
     expect(() => createTracing({ serviceName: 'sample-service', registerGlobal: false, ...bad })).toThrow(
       message,

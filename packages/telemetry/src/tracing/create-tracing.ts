@@ -12,7 +12,7 @@ import { LossCountingSpanProcessor } from './loss-counting-span-processor.js';
 import { createOtlpTraceExporter, type GivingUpSpanExporter } from './otlp-trace-exporter.js';
 import { PooledIdGenerator } from './pooled-id-generator.js';
 import { ensureContextManager, registerTracingGlobals } from './register-globals.js';
-import { rehearsePipeline } from './rehearse-pipeline.js';
+import { REHEARSAL_ROUND_SPANS, rehearsePipeline } from './rehearse-pipeline.js';
 import { ServerSpanFactory } from './server-span.js';
 import { SpanEncoder } from './span-encoder.js';
 import { SpanLossLedger, type SpanLossStats } from './span-loss-ledger.js';
@@ -184,11 +184,10 @@ export function createTracing(options: TracingOptions): Tracing {
     ledger,
     rehearsal,
   );
-  const batchSize = Math.min(512, resolved.maxQueueSize);
   const batches = new BatchSpanProcessor({
     exporter,
     maxQueueSize: resolved.maxQueueSize,
-    maxExportBatchSize: batchSize,
+    maxExportBatchSize: resolved.maxExportBatchSize,
     scheduledDelayMillis: resolved.scheduledDelayMs,
     // The exporter gives up (retries included) after exportTimeoutMs; the processor's own timer
     // only backs that up, so a hung export cannot block the queue much longer than that.
@@ -257,7 +256,8 @@ export function createTracing(options: TracingOptions): Tracing {
       return rehearsePipeline(
         {
           spans: new ServerSpanFactory({ sampler, idGenerator, resource: rehearsal, scope, processor }),
-          batchSize,
+          // Rounds as measured when the rehearsal was tuned; `settle` flushes each round.
+          batchSize: Math.min(REHEARSAL_ROUND_SPANS, resolved.maxExportBatchSize),
           settle: async () => {
             await batches.forceFlush().catch(() => undefined);
             await exporter.idle();

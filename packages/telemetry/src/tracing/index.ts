@@ -33,6 +33,7 @@ export {
 } from './span-loss-ledger.js';
 export { isValidTenant, TENANT_BAGGAGE_KEY } from './tenant-baggage.js';
 export {
+  DEFAULT_MAX_EXPORT_BATCH_SIZE,
   DEFAULT_OTLP_ENDPOINT,
   OTLP_PROTOCOLS,
   type OtlpProtocol,

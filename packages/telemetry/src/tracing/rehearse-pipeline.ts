@@ -7,6 +7,12 @@ import { ServerSpan, type ServerSpanFactory } from './server-span.js';
  */
 export const REHEARSAL_SPANS = 5120;
 
+/**
+ * Spans per rehearsal round at most (each round ends with a flush, so one export message per
+ * round): the rounds {@link REHEARSAL_SPANS} was measured with, when export batches were 512.
+ */
+export const REHEARSAL_ROUND_SPANS = 512;
+
 /** What {@link rehearsePipeline} drives. */
 export interface RehearsalPipeline {
   /**

@@ -24,6 +24,12 @@ export interface SamplerConfig {
 /** OTLP/HTTP encodings (`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`); gRPC is not supported. */
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 
+/**
+ * Default {@link TracingOptions.maxExportBatchSize}: 2048 server spans are ~460 KB of protobuf,
+ * far below what collectors accept in one request (the OTel Collector's HTTP receiver: 20 MiB).
+ */
+export const DEFAULT_MAX_EXPORT_BATCH_SIZE = 2048;
+
 /** One of {@link OTLP_PROTOCOLS}. */
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 
@@ -52,6 +58,13 @@ export interface TracingOptions {
   readonly disabled?: boolean;
   /** Spans waiting for export (`OTEL_BSP_MAX_QUEUE_SIZE`, default 2048); past it spans are dropped and counted. */
   readonly maxQueueSize?: number;
+  /**
+   * Spans per export request (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`), at most {@link maxQueueSize};
+   * default {@link DEFAULT_MAX_EXPORT_BATCH_SIZE} or the queue size if smaller. Larger than the
+   * SDK's 512 because an export costs the service per request more than per span, and because
+   * one export runs at a time: a collector that answers in `r` ms takes at most a batch per `r`.
+   */
+  readonly maxExportBatchSize?: number;
   /** Longest wait before a batch is sent (`OTEL_BSP_SCHEDULE_DELAY`, default 5000 ms). */
   readonly scheduledDelayMs?: number;
   /** Time allowed for one export, retries included (`OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, default 10000 ms). */
@@ -87,6 +100,7 @@ export interface ResolvedTracingOptions {
   readonly sampler: Required<SamplerConfig>;
   readonly disabled: boolean;
   readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
   readonly scheduledDelayMs: number;
   readonly exportTimeoutMs: number;
   readonly exporter: SpanExporter | undefined;
@@ -155,6 +169,15 @@ export function resolveTracingOptions(options: TracingOptions): ResolvedTracingO
   for (const [key, value] of Object.entries(options.resourceAttributes ?? {})) {
     if (typeof value !== 'string') fail(`resourceAttributes.${key}`, value, 'a string');
   }
+  const maxQueueSize = positiveInteger('maxQueueSize', options.maxQueueSize, 2048);
+  const maxExportBatchSize = positiveInteger(
+    'maxExportBatchSize',
+    options.maxExportBatchSize,
+    Math.min(DEFAULT_MAX_EXPORT_BATCH_SIZE, maxQueueSize),
+  );
+  if (maxExportBatchSize > maxQueueSize) {
+    fail('maxExportBatchSize', maxExportBatchSize, `at most maxQueueSize (${maxQueueSize})`);
+  }
   return {
     serviceName: options.serviceName,
     serviceVersion: options.serviceVersion,
@@ -164,7 +187,8 @@ export function resolveTracingOptions(options: TracingOptions): ResolvedTracingO
     headers: options.headers ?? {},
     sampler: { name: samplerName, arg: samplerArg },
     disabled: options.disabled ?? false,
-    maxQueueSize: positiveInteger('maxQueueSize', options.maxQueueSize, 2048),
+    maxQueueSize,
+    maxExportBatchSize,
     scheduledDelayMs: positiveInteger('scheduledDelayMs', options.scheduledDelayMs, 5000),
     exportTimeoutMs: positiveInteger('exportTimeoutMs', options.exportTimeoutMs, 10_000),
     exporter: options.exporter,
