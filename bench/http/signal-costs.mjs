@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// What each signal of @tracseq/telemetry costs a request, and on which thread: bare Express and the
+// tracseq scenario with every signal on, without spans (sampler off), without the request line
+// (log level warn) and with neither (metrics and the request entry only), interleaved and rotated
+// per round, each round on a fresh server process. The servers are the HTTP bench's (same route,
+// load and OTLP sink). Per subject it reports the server's CPU per request; for the tracseq subjects
+// also per thread (from /proc: the main thread, the span export worker, V8's helper threads for GC
+// and compilation), which a CPU profile of the main thread cannot show.
+//
+//   node bench/http/signal-costs.mjs [--rounds 6] [--seconds 6] [--warmup 3] [--stdout file|pipe|null]
+//
+// Linux only for the per-thread columns (/proc/<pid>/task); elsewhere they stay empty.
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  killAll,
+  nextMessage,
+  pinSelf,
+  placement,
+  STDOUT_KINDS,
+  startChild,
+  stopChild,
+} from '../lib/children.mjs';
+import { median, round } from '../lib/stats.mjs';
+import { runLoad } from './load.mjs';
+import { startOtlpSink } from './otlp-sink.mjs';
+import { REQUEST_PATH } from './route.mjs';
+
+const SERVER = new URL('./server.mjs', import.meta.url).pathname;
+const log = (line) => process.stderr.write(`[signal-costs] ${line}\n`);
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '6' },
+    seconds: { type: 'string', default: '6' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+    stdout: { type: 'string', default: 'file' },
+  },
+});
+if (!STDOUT_KINDS.includes(values.stdout)) {
+  console.error(
+    'usage: node bench/http/signal-costs.mjs [--rounds N] [--seconds N] [--warmup N] [--stdout file|pipe|null]',
+  );
+  process.exit(2);
+}
+const settings = {
+  rounds: Math.max(1, Number(values.rounds) || 6),
+  seconds: Math.max(1, Number(values.seconds) || 6),
+  warmup: Math.max(0, Number(values.warmup) || 0),
+  connections: Math.max(1, Number(values.connections) || 10),
+};
+
+/** `BENCH_TRACSEQ_SIGNALS` is read by scenarios/tracseq.mjs. */
+const SUBJECTS = [
+  { key: 'bare', scenario: 'bare', label: 'bare Express 5' },
+  { key: 'all', scenario: 'tracseq', label: 'every signal (spans, RED metrics, request line)' },
+  { key: 'no-spans', scenario: 'tracseq', label: 'without spans (sampler off)', signals: 'no-spans' },
+  { key: 'no-lines', scenario: 'tracseq', label: 'without the request line', signals: 'no-lines' },
+  {
+    key: 'metrics-only',
+    scenario: 'tracseq',
+    label: 'neither (metrics and entry only)',
+    signals: 'metrics-only',
+  },
+];
+
+/** CPU milliseconds per thread of `pid`, by thread name (threads of one name summed), from /proc. */
+function threadCpuMs(pid) {
+  const byName = new Map();
+  let tasks;
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  const tick = 10; // USER_HZ is 100 on Linux: one clock tick is 10 ms
+  for (const task of tasks) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), 12 and 13 after the name.
+    const ms = (Number(fields[11]) + Number(fields[12])) * tick;
+    const group = name === 'MainThread' ? 'main' : name === 'WorkerThread' ? 'worker' : 'helpers';
+    byName.set(group, (byName.get(group) ?? 0) + ms);
+  }
+  return byName;
+}
+
+async function measure(subject, sink) {
+  const handle = startChild(SERVER, [subject.scenario, sink.url], {
+    env: subject.signals ? { BENCH_TRACSEQ_SIGNALS: subject.signals } : {},
+    stdout: values.stdout,
+  });
+  try {
+    const { port } = await nextMessage(handle, 'ready');
+    const url = `http://127.0.0.1:${port}${REQUEST_PATH}`;
+    if (settings.warmup > 0)
+      await runLoad(url, { seconds: settings.warmup, connections: settings.connections });
+    const before = threadCpuMs(handle.child.pid);
+    const load = await runLoad(url, { seconds: settings.seconds, connections: settings.connections });
+    const after = threadCpuMs(handle.child.pid);
+    const perRequest = {};
+    if (before && after) {
+      for (const [group, ms] of after)
+        perRequest[group] = ((ms - (before.get(group) ?? 0)) * 1000) / load.requests;
+    }
+    const total = Object.values(perRequest).reduce((sum, us) => sum + us, 0);
+    return { rps: load.rps, failed: load.failed, total, perRequest };
+  } finally {
+    await stopChild(handle);
+  }
+}
+
+async function main() {
+  pinSelf();
+  log(`${placement()}; stdout to ${values.stdout}; ${JSON.stringify(settings)}`);
+  const sink = await startOtlpSink();
+  const runs = new Map(SUBJECTS.map((s) => [s.key, []]));
+  try {
+    for (let r = 0; r < settings.rounds; r++) {
+      for (let i = 0; i < SUBJECTS.length; i++) {
+        const subject = SUBJECTS[(i + r) % SUBJECTS.length];
+        const run = await measure(subject, sink);
+        runs.get(subject.key).push(run);
+        log(
+          `round ${r + 1} ${subject.key}: ${Math.round(run.rps)} req/s, ${run.total.toFixed(1)} CPU µs/req ` +
+            `(${Object.entries(run.perRequest)
+              .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+              .join(', ')})`,
+        );
+      }
+    }
+  } finally {
+    await sink.close();
+  }
+  // Per round, each subject against the bare server of the same round: the host's speed drifts
+  // between rounds far more than the subjects differ.
+  const bare = runs.get('bare');
+  const summary = SUBJECTS.map((s) => {
+    const list = runs.get(s.key);
+    const group = (name) => median(list.map((x) => x.perRequest[name] ?? 0));
+    return {
+      ...s,
+      rps: median(list.map((x) => x.rps)),
+      cpu: median(list.map((x) => x.total)),
+      added: median(list.map((x, i) => x.total - bare[i].total)),
+      ratio: median(list.map((x, i) => x.rps / bare[i].rps)),
+      main: group('main'),
+      worker: group('worker'),
+      helpers: group('helpers'),
+      failed: list.reduce((sum, x) => sum + x.failed, 0),
+    };
+  });
+  console.log(
+    `${settings.rounds} round(s) of ${settings.seconds} s after a ${settings.warmup} s warm-up, ` +
+      `${settings.connections} connections, stdout to ${values.stdout}; medians over rounds, "added" and ` +
+      '"vs bare" taken per round against that round\'s bare server.\n',
+  );
+  console.log(
+    '| subject | req/s | vs bare (req/s) | CPU µs / req | µs added | main thread | export worker | V8 helper threads | failed |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const s of summary) {
+    console.log(
+      `| ${s.label} | ${Math.round(s.rps)} | ${round(s.ratio)}× | ${round(s.cpu, 1)} | ${round(s.added, 1)} | ` +
+        `${round(s.main, 1)} | ${s.worker ? round(s.worker, 1) : '–'} | ${round(s.helpers, 1)} | ${s.failed} |`,
+    );
+  }
+}
+
+process.on('exit', killAll);
+process.on('SIGINT', () => {
+  killAll();
+  process.exit(130);
+});
+main().catch((error) => {
+  log(`failed: ${error?.stack ?? error}`);
+  killAll();
+  process.exit(1);
+});
