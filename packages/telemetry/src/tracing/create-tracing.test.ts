@@ -298,14 +298,15 @@ describe('export batches', () => {
     return receiver.requests.length - before;
   }
 
-  it('sends a full default queue (2048 spans) as one request, not four of the SDK default 512', async () => {
-    expect(DEFAULT_MAX_EXPORT_BATCH_SIZE).toBe(2048);
-    expect(await requestsFor(batching(), 'full-queue', 2048, false)).toBe(1);
-  });
-
-  it('takes maxExportBatchSize, and a queue smaller than the default batch as the batch', async () => {
+  it('sends batches of 512 by default, as the SDK does, and of maxExportBatchSize when set', async () => {
+    expect(DEFAULT_MAX_EXPORT_BATCH_SIZE).toBe(512);
+    expect(await requestsFor(batching(), 'default', 2048, false)).toBe(4);
+    expect(await requestsFor(batching({ maxExportBatchSize: 2048 }), 'whole-queue', 2048, false)).toBe(1);
     // 250 spans in batches of 100: two leave full, the flush sends the last 50.
     expect(await requestsFor(batching({ maxExportBatchSize: 100 }), 'sized', 250, true)).toBe(3);
+  });
+
+  it('takes a queue smaller than the default batch as the batch', async () => {
     expect(await requestsFor(batching({ maxQueueSize: 300 }), 'small-queue', 300, false)).toBe(1);
   });
 });
