@@ -23,10 +23,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   ask,
-  killAll,
   nextMessage,
   pinSelf,
   placement,
+  runScript,
   STDOUT_KINDS,
   startChild,
   stopChild,
@@ -82,12 +82,6 @@ const SUBJECTS = [
   },
   ...(values.peer ? [{ key: 'peer', scenario: 'peer', label: 'peer stack' }] : []),
 ];
-
-process.on('exit', killAll);
-process.on('SIGINT', () => {
-  killAll();
-  process.exit(130);
-});
 
 const profileDir = values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined;
 
@@ -190,8 +184,4 @@ async function main() {
     console.log(`\n${s.label}: ${s.failed} failed requests, ${s.dropped} spans dropped`);
 }
 
-main().catch((error) => {
-  log(`failed: ${error?.stack ?? error}`);
-  killAll();
-  process.exit(1);
-});
+runScript(main, log);

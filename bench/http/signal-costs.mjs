@@ -13,10 +13,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  killAll,
   nextMessage,
   pinSelf,
   placement,
+  runScript,
   STDOUT_KINDS,
   startChild,
   stopChild,
@@ -174,13 +174,4 @@ async function main() {
   }
 }
 
-process.on('exit', killAll);
-process.on('SIGINT', () => {
-  killAll();
-  process.exit(130);
-});
-main().catch((error) => {
-  log(`failed: ${error?.stack ?? error}`);
-  killAll();
-  process.exit(1);
-});
+runScript(main, log);

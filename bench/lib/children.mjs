@@ -188,6 +188,23 @@ export function killAll() {
   live.clear();
 }
 
+/**
+ * Runs a standalone bench script's `main`: its children are killed when this process exits, on
+ * Ctrl-C (exit 130) and when `main` fails (logged with `log`, exit 1).
+ */
+export function runScript(main, log) {
+  process.on('exit', killAll);
+  process.on('SIGINT', () => {
+    killAll();
+    process.exit(130);
+  });
+  main().catch((error) => {
+    log(`failed: ${error?.stack ?? error}`);
+    killAll();
+    process.exit(1);
+  });
+}
+
 // OTEL_* / TRACSEQ_* variables of the caller's shell would change what a scenario does.
 function cleanEnv() {
   return Object.fromEntries(
