@@ -4,13 +4,13 @@
 // (log level warn) and with neither (metrics and the request entry only), interleaved and rotated
 // per round, each round on a fresh server process. The servers are the HTTP bench's (same route,
 // load and OTLP sink). Per subject it reports the server's CPU per request; for the tracseq subjects
-// also per thread (from /proc: the main thread, the span export worker, V8's helper threads for GC
-// and compilation), which a CPU profile of the main thread cannot show.
+// also per thread (lib/thread-cpu.mjs: the main thread, the span export worker, V8's helper
+// threads for GC and compilation), which a CPU profile of the main thread cannot show. The total
+// also counts Node's other threads (libuv's pool, the signal watcher).
 //
 //   node bench/http/signal-costs.mjs [--rounds 6] [--seconds 6] [--warmup 3] [--stdout file|pipe|null]
 //
-// Linux only for the per-thread columns (/proc/<pid>/task); elsewhere they stay empty.
-import { readdirSync, readFileSync } from 'node:fs';
+// Linux only for the CPU figures (/proc/<pid>/task/*/schedstat); elsewhere they are not measured.
 import { parseArgs } from 'node:util';
 import {
   nextMessage,
@@ -22,6 +22,7 @@ import {
   stopChild,
 } from '../lib/children.mjs';
 import { median, round } from '../lib/stats.mjs';
+import { medianThreads, threadCpuPerRequest, threadCpuUs } from '../lib/thread-cpu.mjs';
 import { runLoad } from './load.mjs';
 import { startOtlpSink } from './otlp-sink.mjs';
 import { REQUEST_PATH } from './route.mjs';
@@ -65,33 +66,6 @@ const SUBJECTS = [
   },
 ];
 
-/** CPU milliseconds per thread of `pid`, by thread name (threads of one name summed), from /proc. */
-function threadCpuMs(pid) {
-  const byName = new Map();
-  let tasks;
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return undefined;
-  }
-  const tick = 10; // USER_HZ is 100 on Linux: one clock tick is 10 ms
-  for (const task of tasks) {
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended meanwhile
-    }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat(5), 12 and 13 after the name.
-    const ms = (Number(fields[11]) + Number(fields[12])) * tick;
-    const group = name === 'MainThread' ? 'main' : name === 'WorkerThread' ? 'worker' : 'helpers';
-    byName.set(group, (byName.get(group) ?? 0) + ms);
-  }
-  return byName;
-}
-
 async function measure(subject, sink) {
   const handle = startChild(SERVER, [subject.scenario, sink.url], {
     env: subject.signals ? { BENCH_TRACSEQ_SIGNALS: subject.signals } : {},
@@ -102,16 +76,11 @@ async function measure(subject, sink) {
     const url = `http://127.0.0.1:${port}${REQUEST_PATH}`;
     if (settings.warmup > 0)
       await runLoad(url, { seconds: settings.warmup, connections: settings.connections });
-    const before = threadCpuMs(handle.child.pid);
+    const before = threadCpuUs(handle.child.pid);
     const load = await runLoad(url, { seconds: settings.seconds, connections: settings.connections });
-    const after = threadCpuMs(handle.child.pid);
-    const perRequest = {};
-    if (before && after) {
-      for (const [group, ms] of after)
-        perRequest[group] = ((ms - (before.get(group) ?? 0)) * 1000) / load.requests;
-    }
-    const total = Object.values(perRequest).reduce((sum, us) => sum + us, 0);
-    return { rps: load.rps, failed: load.failed, total, perRequest };
+    const threads = threadCpuPerRequest(before, threadCpuUs(handle.child.pid), load.requests);
+    const total = threads === null ? 0 : Object.values(threads).reduce((sum, us) => sum + us, 0);
+    return { rps: load.rps, failed: load.failed, total, threads };
   } finally {
     await stopChild(handle);
   }
@@ -130,8 +99,8 @@ async function main() {
         runs.get(subject.key).push(run);
         log(
           `round ${r + 1} ${subject.key}: ${Math.round(run.rps)} req/s, ${run.total.toFixed(1)} CPU µs/req ` +
-            `(${Object.entries(run.perRequest)
-              .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+            `(${Object.entries(run.threads ?? {})
+              .map(([k, v]) => `${k} ${v}`)
               .join(', ')})`,
         );
       }
@@ -144,16 +113,14 @@ async function main() {
   const bare = runs.get('bare');
   const summary = SUBJECTS.map((s) => {
     const list = runs.get(s.key);
-    const group = (name) => median(list.map((x) => x.perRequest[name] ?? 0));
+    const threads = medianThreads(list.map((x) => x.threads));
     return {
       ...s,
       rps: median(list.map((x) => x.rps)),
       cpu: median(list.map((x) => x.total)),
       added: median(list.map((x, i) => x.total - bare[i].total)),
       ratio: median(list.map((x, i) => x.rps / bare[i].rps)),
-      main: group('main'),
-      worker: group('worker'),
-      helpers: group('helpers'),
+      threads,
       failed: list.reduce((sum, x) => sum + x.failed, 0),
     };
   });
@@ -169,7 +136,7 @@ async function main() {
   for (const s of summary) {
     console.log(
       `| ${s.label} | ${Math.round(s.rps)} | ${round(s.ratio)}× | ${round(s.cpu, 1)} | ${round(s.added, 1)} | ` +
-        `${round(s.main, 1)} | ${s.worker ? round(s.worker, 1) : '–'} | ${round(s.helpers, 1)} | ${s.failed} |`,
+        `${s.threads?.main ?? '–'} | ${s.threads?.workers || '–'} | ${s.threads?.v8 ?? '–'} | ${s.failed} |`,
     );
   }
 }
