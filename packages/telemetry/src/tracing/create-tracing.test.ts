@@ -298,10 +298,10 @@ describe('export batches', () => {
     return receiver.requests.length - before;
   }
 
-  it('sends batches of 512 by default, as the SDK does, and of maxExportBatchSize when set', async () => {
-    expect(DEFAULT_MAX_EXPORT_BATCH_SIZE).toBe(512);
-    expect(await requestsFor(batching(), 'default', 2048, false)).toBe(4);
-    expect(await requestsFor(batching({ maxExportBatchSize: 2048 }), 'whole-queue', 2048, false)).toBe(1);
+  it('sends the whole default queue (2048 spans) per batch by default, and maxExportBatchSize when set', async () => {
+    expect(DEFAULT_MAX_EXPORT_BATCH_SIZE).toBe(2048);
+    expect(await requestsFor(batching(), 'default', 2048, false)).toBe(1);
+    expect(await requestsFor(batching({ maxExportBatchSize: 512 }), 'sdk-sized', 2048, false)).toBe(4);
     // 250 spans in batches of 100: two leave full, the flush sends the last 50.
     expect(await requestsFor(batching({ maxExportBatchSize: 100 }), 'sized', 250, true)).toBe(3);
   });

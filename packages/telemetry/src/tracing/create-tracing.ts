@@ -14,7 +14,6 @@ import { PooledIdGenerator } from './pooled-id-generator.js';
 import { ensureContextManager, registerTracingGlobals } from './register-globals.js';
 import { REHEARSAL_ROUND_SPANS, rehearsePipeline } from './rehearse-pipeline.js';
 import { ServerSpanFactory } from './server-span.js';
-import { SpanEncoder } from './span-encoder.js';
 import { SpanLossLedger, type SpanLossStats } from './span-loss-ledger.js';
 import {
   type ResolvedTracingOptions,
@@ -196,7 +195,7 @@ export function createTracing(options: TracingOptions): Tracing {
   });
   // With our OTLP/protobuf exporter, spans are encoded when they end and queued as bytes (see
   // SpanEncoder); a configured exporter, or OTLP/JSON, gets the span objects.
-  const encoder = otlp !== undefined && resolved.protocol === 'http/protobuf' ? new SpanEncoder() : undefined;
+  const encoder = otlp?.encoder;
   const processor = new LossCountingSpanProcessor(
     encoder ? new EncodingSpanProcessor(batches, encoder) : batches,
     ledger,

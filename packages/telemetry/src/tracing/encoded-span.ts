@@ -19,15 +19,18 @@ const SAMPLED_CONTEXT: SpanContext = Object.freeze({
  * The batch processor reads `spanContext().traceFlags` and `resource`; the request encoder
  * groups by `resource` and `instrumentationScope` (by identity, as for span objects) and copies
  * `chunk[start, end)` in place of encoding the span.
+ *
+ * The fields change only when the `SpanEncoder` that made the object reuses it for a later span,
+ * after the exporter has framed it into a request (see `SpanEncoder.recycle`).
  */
 export class EncodedSpan {
   constructor(
-    readonly resource: Resource,
-    readonly instrumentationScope: InstrumentationScope,
+    public resource: Resource,
+    public instrumentationScope: InstrumentationScope,
     /** Holds the encoded message at `[start, end)`; shared with other spans, never rewritten there. */
-    readonly chunk: Buffer,
-    readonly start: number,
-    readonly end: number,
+    public chunk: Buffer,
+    public start: number,
+    public end: number,
   ) {}
 
   /** Only the trace flags are meaningful: queued spans are sampled. */

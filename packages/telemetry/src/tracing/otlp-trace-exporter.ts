@@ -19,6 +19,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { OtlpHttpTransport } from './otlp-http-transport.js';
 import { encodeTraceRequest } from './otlp-protobuf.js';
 import { RetryingExportTransport } from './retrying-export-transport.js';
+import { SpanEncoder } from './span-encoder.js';
 import type { OtlpProtocol } from './tracing-options.js';
 import { exportWorkerAvailable, WorkerExportTransport } from './worker-export-transport.js';
 
@@ -51,6 +52,11 @@ export interface GivingUpSpanExporter extends SpanExporter {
    * nothing (see `rehearsePipeline`). Absent when the exporter cannot rehearse.
    */
   rehearse?(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void;
+  /**
+   * Encodes spans as they end, for this exporter's OTLP/protobuf requests (see `SpanEncoder`):
+   * put it in front of the batch processor (`EncodingSpanProcessor`). Absent for OTLP/JSON.
+   */
+  readonly encoder?: SpanEncoder;
 }
 
 /** Whether `exporter` supports {@link GivingUpSpanExporter.rehearse}. */
@@ -65,11 +71,21 @@ export function canGiveUp(exporter: SpanExporter): exporter is GivingUpSpanExpor
   return typeof (exporter as Partial<GivingUpSpanExporter>).giveUp === 'function';
 }
 
-/** Our single-pass encoder (same bytes as the SDK's), the SDK's response decoder. */
-const PROTOBUF_SERIALIZER: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
-  serializeRequest: encodeTraceRequest,
-  deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
-};
+/**
+ * Our single-pass encoder (same bytes as the SDK's), the SDK's response decoder. Once a batch is
+ * framed, `encoder` takes back its queue entries (the delegate serializes before it sends, and
+ * afterwards reads only the list's length).
+ */
+function protobufSerializer(encoder: SpanEncoder): ISerializer<ReadableSpan[], IExportTraceServiceResponse> {
+  return {
+    serializeRequest: (spans) => {
+      const request = encodeTraceRequest(spans);
+      encoder.recycle(spans);
+      return request;
+    },
+    deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
+  };
+}
 
 /** The SDK's component type for OTLP/HTTP span exporters (its own self-metrics name). */
 const COMPONENT_TYPE = 'otlp_http_span_exporter';
@@ -90,6 +106,7 @@ const COMPONENT_TYPE = 'otlp_http_span_exporter';
  *   same moment, and waits for the result callback as before.
  */
 class OtlpTraceExporter implements GivingUpSpanExporter {
+  readonly encoder: SpanEncoder | undefined;
   readonly #delegate: IOtlpExportDelegate<ReadableSpan[]>;
   readonly #transport: RetryingExportTransport;
   readonly #ready: Promise<void>;
@@ -101,6 +118,7 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
 
   constructor(options: OtlpTraceExporterOptions) {
     const json = options.protocol === 'http/json';
+    this.encoder = json ? undefined : new SpanEncoder();
     const contentType = json ? 'application/json' : 'application/x-protobuf';
     // The URL is passed explicitly so the SDK's own OTEL_EXPORTER_OTLP_* lookup cannot override
     // the resolved one; the other OTEL_EXPORTER_OTLP_* settings (headers, compression) still apply.
@@ -140,7 +158,7 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
     this.#transport = new RetryingExportTransport(rehearsable);
     this.#delegate = createOtlpNetworkExportDelegate(
       settings,
-      json ? JsonTraceSerializer : PROTOBUF_SERIALIZER,
+      this.encoder ? protobufSerializer(this.encoder) : JsonTraceSerializer,
       createOtlpHttpExporterMetrics(COMPONENT_TYPE, TraceExporterMetricsHelper, settings.url, undefined),
       this.#transport,
     );

@@ -98,4 +98,19 @@ describe('SpanEncoder', () => {
     const mixed: ExportableSpan[] = spans.map((span, i) => (i % 2 === 0 ? encoder.encode(span) : span));
     expect(Buffer.from(encodeTraceRequest(mixed)).equals(sdkBytes(spans))).toBe(true);
   });
+
+  it('reuses the entries of a framed batch for later spans, each entry once', () => {
+    const spans = finishedSpans(300);
+    const encoder = new SpanEncoder();
+    const first = spans.slice(0, 100).map((span) => encoder.encode(span));
+    expect(Buffer.from(encodeTraceRequest(first)).equals(sdkBytes(spans.slice(0, 100)))).toBe(true);
+    // Taken back twice (a list framed twice) and with a span object among them: each entry once.
+    encoder.recycle([...first, spans[0]]);
+    encoder.recycle(first);
+    const second = spans.slice(100, 300).map((span) => encoder.encode(span));
+    const reused = second.filter((entry) => first.includes(entry));
+    expect(reused.length).toBe(100);
+    expect(new Set(second).size).toBe(200);
+    expect(Buffer.from(encodeTraceRequest(second)).equals(sdkBytes(spans.slice(100, 300)))).toBe(true);
+  });
 });
