@@ -21,16 +21,8 @@
 // (.tmp/ is git-ignored; remove it afterwards, or the package's test run may pick up a copy.)
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  ask,
-  nextMessage,
-  pinSelf,
-  placement,
-  runScript,
-  STDOUT_KINDS,
-  startChild,
-  stopChild,
-} from '../lib/children.mjs';
+import { ask, nextMessage, pinSelf, placement, runScript, startChild, stopChild } from '../lib/children.mjs';
+import { loadOptionSpec, loadSettings } from '../lib/load-options.mjs';
 import { median, round } from '../lib/stats.mjs';
 import { runLoad } from './load.mjs';
 import { startOtlpSink } from './otlp-sink.mjs';
@@ -47,29 +39,19 @@ const log = (line) => process.stderr.write(`[compare] ${line}\n`);
 
 const { values } = parseArgs({
   options: {
+    ...loadOptionSpec({ rounds: 3, seconds: 8 }),
     before: { type: 'string' },
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '8' },
-    warmup: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '10' },
     peer: { type: 'boolean', default: false },
-    stdout: { type: 'string', default: 'file' },
     'cpu-prof': { type: 'string' },
   },
 });
-if (!values.before || !STDOUT_KINDS.includes(values.stdout)) {
+const settings = loadSettings(values);
+if (!values.before || settings === null) {
   console.error(
-    'usage: node bench/http/compare-builds.mjs --before <dist dir> [--rounds N] [--seconds N] [--warmup N] [--peer] [--stdout file|pipe|null] [--cpu-prof <dir>]',
+    'usage: node bench/http/compare-builds.mjs --before <dist dir> [--rounds N] [--seconds N] [--warmup N] [--connections N] [--peer] [--stdout file|pipe|null] [--cpu-prof <dir>]',
   );
   process.exit(2);
 }
-const bounded = (value, min, max) => Math.min(max, Math.max(min, Math.round(Number(value)) || min));
-const settings = {
-  rounds: bounded(values.rounds, 1, 10),
-  seconds: bounded(values.seconds, 2, 30),
-  warmup: bounded(values.warmup, 1, 30),
-  connections: bounded(values.connections, 1, 100),
-};
 
 const SUBJECTS = [
   { key: 'bare', scenario: 'bare', label: 'bare Express 5' },
@@ -91,12 +73,15 @@ async function measure(subject, sink) {
   const handle = startChild(SERVER, [subject.scenario, sink.url], {
     env: subject.env ?? {},
     nodeArgs,
-    stdout: values.stdout,
+    stdout: settings.stdout,
   });
   try {
     const { port } = await nextMessage(handle, 'ready');
     const url = `http://127.0.0.1:${port}${REQUEST_PATH}`;
-    const warm = await runLoad(url, { seconds: settings.warmup, connections: settings.connections });
+    const warm =
+      settings.warmup > 0
+        ? await runLoad(url, { seconds: settings.warmup, connections: settings.connections })
+        : { requests: 0 };
     const windows = [];
     let served = warm.requests;
     let cpu = (await ask(handle, 'stats', 'stats:done')).cpuUs;
@@ -121,7 +106,7 @@ async function measure(subject, sink) {
 
 async function main() {
   pinSelf();
-  log(`${placement()}; stdout to ${values.stdout}; ${JSON.stringify(settings)}`);
+  log(`${placement()}; stdout to ${settings.stdout}; ${JSON.stringify(settings)}`);
   const sink = await startOtlpSink();
   const windows = new Map(SUBJECTS.map((s) => [s.key, []]));
   try {

@@ -12,15 +12,8 @@
 //
 // Linux only for the CPU figures (/proc/<pid>/task/*/schedstat); elsewhere they are not measured.
 import { parseArgs } from 'node:util';
-import {
-  nextMessage,
-  pinSelf,
-  placement,
-  runScript,
-  STDOUT_KINDS,
-  startChild,
-  stopChild,
-} from '../lib/children.mjs';
+import { nextMessage, pinSelf, placement, runScript, startChild, stopChild } from '../lib/children.mjs';
+import { loadOptionSpec, loadSettings } from '../lib/load-options.mjs';
 import { median, round } from '../lib/stats.mjs';
 import { medianThreads, threadCpuPerRequest, threadCpuUs } from '../lib/thread-cpu.mjs';
 import { runLoad } from './load.mjs';
@@ -30,27 +23,14 @@ import { REQUEST_PATH } from './route.mjs';
 const SERVER = new URL('./server.mjs', import.meta.url).pathname;
 const log = (line) => process.stderr.write(`[signal-costs] ${line}\n`);
 
-const { values } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '6' },
-    seconds: { type: 'string', default: '6' },
-    warmup: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '10' },
-    stdout: { type: 'string', default: 'file' },
-  },
-});
-if (!STDOUT_KINDS.includes(values.stdout)) {
+const { values } = parseArgs({ options: loadOptionSpec({ rounds: 6, seconds: 6 }) });
+const settings = loadSettings(values);
+if (settings === null) {
   console.error(
-    'usage: node bench/http/signal-costs.mjs [--rounds N] [--seconds N] [--warmup N] [--stdout file|pipe|null]',
+    'usage: node bench/http/signal-costs.mjs [--rounds N] [--seconds N] [--warmup N] [--connections N] [--stdout file|pipe|null]',
   );
   process.exit(2);
 }
-const settings = {
-  rounds: Math.max(1, Number(values.rounds) || 6),
-  seconds: Math.max(1, Number(values.seconds) || 6),
-  warmup: Math.max(0, Number(values.warmup) || 0),
-  connections: Math.max(1, Number(values.connections) || 10),
-};
 
 /** `BENCH_TRACSEQ_SIGNALS` is read by scenarios/tracseq.mjs. */
 const SUBJECTS = [
@@ -69,7 +49,7 @@ const SUBJECTS = [
 async function measure(subject, sink) {
   const handle = startChild(SERVER, [subject.scenario, sink.url], {
     env: subject.signals ? { BENCH_TRACSEQ_SIGNALS: subject.signals } : {},
-    stdout: values.stdout,
+    stdout: settings.stdout,
   });
   try {
     const { port } = await nextMessage(handle, 'ready');
@@ -88,7 +68,7 @@ async function measure(subject, sink) {
 
 async function main() {
   pinSelf();
-  log(`${placement()}; stdout to ${values.stdout}; ${JSON.stringify(settings)}`);
+  log(`${placement()}; stdout to ${settings.stdout}; ${JSON.stringify(settings)}`);
   const sink = await startOtlpSink();
   const runs = new Map(SUBJECTS.map((s) => [s.key, []]));
   try {
@@ -126,7 +106,7 @@ async function main() {
   });
   console.log(
     `${settings.rounds} round(s) of ${settings.seconds} s after a ${settings.warmup} s warm-up, ` +
-      `${settings.connections} connections, stdout to ${values.stdout}; medians over rounds, "added" and ` +
+      `${settings.connections} connections, stdout to ${settings.stdout}; medians over rounds, "added" and ` +
       '"vs bare" taken per round against that round\'s bare server.\n',
   );
   console.log(
