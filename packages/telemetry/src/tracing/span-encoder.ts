@@ -63,7 +63,7 @@ export class SpanEncoder {
     const spare = this.#spare;
     for (const span of spans) {
       if (spare.length >= MAX_SPARE) return;
-      // Not ours, or already taken back (a list framed twice must not hand one entry out twice).
+      // Not ours, or taken back and not reused since: one entry must never be handed out twice.
       if (!(span instanceof EncodedSpan) || span.chunk === NO_BYTES) continue;
       span.chunk = NO_BYTES;
       spare.push(span);
