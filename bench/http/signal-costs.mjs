@@ -68,7 +68,7 @@ async function measure(subject, sink) {
 
 async function main() {
   pinSelf();
-  log(`${placement()}; stdout to ${settings.stdout}; ${JSON.stringify(settings)}`);
+  log(`${placement()}; ${JSON.stringify(settings)}`);
   const sink = await startOtlpSink();
   const runs = new Map(SUBJECTS.map((s) => [s.key, []]));
   try {
