@@ -9,6 +9,10 @@
 //     [--stdout file|pipe|null]  the servers' stdout (default a file; pipe: drained by another process)
 //     [--cpu-prof <dir>]   also write a CPU profile of both @tracseq/telemetry servers to <dir>
 //                          (the profiler slows them: do not quote the req/s of such a run)
+//     [--paired]           all servers of a round run at once and take the load in turns, one
+//                          second each (rotated): every cycle compares the subjects a few seconds
+//                          apart, so a host whose speed drifts over tens of seconds (a VM with
+//                          busy neighbours) moves them together; ratios are taken per cycle
 //
 // <dir> holds an earlier build's dist/ (its index.js), inside packages/telemetry so that it
 // resolves the same dependencies. To build one from a revision:
@@ -42,13 +46,14 @@ const { values } = parseArgs({
     ...loadOptionSpec({ rounds: 3, seconds: 8 }),
     before: { type: 'string' },
     peer: { type: 'boolean', default: false },
+    paired: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
   },
 });
 const settings = loadSettings(values);
 if (!values.before || settings === null) {
   console.error(
-    'usage: node bench/http/compare-builds.mjs --before <dist dir> [--rounds N] [--seconds N] [--warmup N] [--connections N] [--peer] [--stdout file|pipe|null] [--cpu-prof <dir>]',
+    'usage: node bench/http/compare-builds.mjs --before <dist dir> [--rounds N] [--seconds N] [--warmup N] [--connections N] [--peer] [--paired] [--stdout file|pipe|null] [--cpu-prof <dir>]',
   );
   process.exit(2);
 }
@@ -104,13 +109,78 @@ async function measure(subject, sink) {
   }
 }
 
+/**
+ * One round of `--paired`: every subject's server started and warmed up, then `seconds` cycles in
+ * which each takes the load for one second (order rotated per cycle). A subject's CPU for its
+ * second is read from its own process between the start of its second and the start of its next
+ * one, so work it finishes after its second (an export, a collection) is counted as its own.
+ * Returns, per subject, one window per cycle.
+ */
+async function measurePaired(sink, round) {
+  const handles = new Map();
+  try {
+    for (const subject of SUBJECTS) {
+      const handle = startChild(SERVER, [subject.scenario, sink.url], {
+        env: subject.env ?? {},
+        stdout: settings.stdout,
+      });
+      handles.set(subject.key, handle);
+      const { port } = await nextMessage(handle, 'ready');
+      handle.url = `http://127.0.0.1:${port}${REQUEST_PATH}`;
+      if (settings.warmup > 0)
+        await runLoad(handle.url, { seconds: settings.warmup, connections: settings.connections });
+    }
+    const readings = new Map(SUBJECTS.map((s) => [s.key, []]));
+    const loads = new Map(SUBJECTS.map((s) => [s.key, []]));
+    for (let c = 0; c < settings.seconds; c++) {
+      for (let i = 0; i < SUBJECTS.length; i++) {
+        const subject = SUBJECTS[(i + c + round) % SUBJECTS.length];
+        const handle = handles.get(subject.key);
+        readings.get(subject.key).push(await ask(handle, 'stats', 'stats:done'));
+        loads
+          .get(subject.key)
+          .push(await runLoad(handle.url, { seconds: 1, connections: settings.connections }));
+      }
+    }
+    const windows = new Map();
+    for (const subject of SUBJECTS) {
+      const handle = handles.get(subject.key);
+      const stats = readings.get(subject.key);
+      stats.push(await ask(handle, 'stats', 'stats:done'));
+      windows.set(
+        subject.key,
+        loads.get(subject.key).map((load, c) => ({
+          rps: load.rps,
+          cpuUsPerRequest: (stats[c + 1].cpuUs - stats[c].cpuUs) / load.requests,
+          busy: (stats[c + 1].cpuUs - stats[c].cpuUs) / (load.seconds * 1e6),
+          failed: load.failed,
+          spansDropped: stats[c + 1].spansDropped,
+        })),
+      );
+    }
+    return windows;
+  } finally {
+    for (const handle of handles.values()) await stopChild(handle);
+  }
+}
+
 async function main() {
   pinSelf();
   log(`${placement()}; ${JSON.stringify(settings)}`);
   const sink = await startOtlpSink();
   const windows = new Map(SUBJECTS.map((s) => [s.key, []]));
   try {
-    for (let r = 0; r < settings.rounds; r++) {
+    for (let r = 0; r < settings.rounds && values.paired; r++) {
+      const run = await measurePaired(sink, r);
+      for (const [key, w] of run) {
+        windows.get(key).push(...w);
+        log(
+          `round ${r + 1} ${key}: req/s per second ${w.map((x) => Math.round(x.rps)).join(' ')}; ` +
+            `CPU µs/req ${w.map((x) => x.cpuUsPerRequest.toFixed(1)).join(' ')}`,
+        );
+      }
+    }
+    for (let r = 0; r < settings.rounds && !values.paired; r++) {
       const order = SUBJECTS.map((_, i) => SUBJECTS[(i + r) % SUBJECTS.length]);
       for (const subject of order) {
         const { windows: run, served } = await measure(subject, sink);
@@ -124,10 +194,15 @@ async function main() {
   } finally {
     await sink.close();
   }
+  const bareWindows = windows.get('bare');
   const summary = SUBJECTS.map((s) => {
     const w = windows.get(s.key);
     return {
       ...s,
+      // Paired: the windows of one cycle lie seconds apart, so their ratio is taken first.
+      pairedRps: median(w.map((x, i) => x.rps / bareWindows[i].rps)),
+      pairedCpu: median(w.map((x, i) => bareWindows[i].cpuUsPerRequest / x.cpuUsPerRequest)),
+      pairedAdded: median(w.map((x, i) => x.cpuUsPerRequest - bareWindows[i].cpuUsPerRequest)),
       rps: median(w.map((x) => x.rps)),
       cpu: median(w.map((x) => x.cpuUsPerRequest)),
       // Neighbours on a shared machine only ever add CPU time per request: the lower quartile of
@@ -149,7 +224,7 @@ async function main() {
   const peer = summary.find((s) => s.key === 'peer');
   console.log(
     `${settings.rounds} round(s) × ${settings.seconds} one-second windows after a ${settings.warmup} s warm-up, ` +
-      `${settings.connections} connections; medians over all windows.\n`,
+      `${settings.connections} connections${values.paired ? ', servers paired' : ''}; medians over all windows.\n`,
   );
   console.log(
     '| subject | req/s (median) | vs bare | CPU µs / req (median) | vs bare | req/s (upper quartile) | vs bare | ' +
@@ -163,6 +238,18 @@ async function main() {
         `${round(s.cpuLow, 1)} | ${round(bare.cpuLow / s.cpuLow)}× | ${round(s.cpuLow - bare.cpuLow, 1)} | ` +
         `${Math.round(s.busy * 100)} % |${peer ? ` ${round(s.rps / peer.rps)}× |` : ''}`,
     );
+  }
+  if (values.paired) {
+    console.log(
+      "\nPaired (per cycle against the same cycle's bare Express second, then the median over cycles):\n",
+    );
+    console.log('| subject | req/s vs bare | CPU per request vs bare | µs added per request |');
+    console.log('| --- | --- | --- | --- |');
+    for (const s of summary) {
+      console.log(
+        `| ${s.label} | ${round(s.pairedRps)}× | ${round(s.pairedCpu)}× | ${round(s.pairedAdded, 1)} |`,
+      );
+    }
   }
   const problems = summary.filter((s) => s.failed > 0 || s.dropped > 0);
   for (const s of problems)
