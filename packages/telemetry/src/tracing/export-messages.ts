@@ -32,6 +32,11 @@ export interface SentMessage {
   readonly data?: Uint8Array | undefined;
   readonly retryInMillis?: number | undefined;
   readonly error?: SerializedError | undefined;
+  /**
+   * The buffer of the request's `data`, moved back for the next request's copy: only after a
+   * success (the collector has read the whole body, so no socket still writes it) or a rehearsal.
+   */
+  readonly body?: ArrayBuffer | undefined;
 }
 
 /** An Error across the thread boundary: structured cloning keeps only message and stack. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getFreePort, startOtlpReceiver } from '@tracseq/testkit';
+import { getFreePort, startOtlpReceiver, waitFor } from '@tracseq/testkit';
 import { describe, expect, it } from 'vitest';
 
 // startTelemetry waits for the span export worker to boot. A service script that awaits it at
@@ -11,12 +11,23 @@ import { describe, expect, it } from 'vitest';
 
 const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = join(PACKAGE, 'dist/index.js');
+const TRACING = join(PACKAGE, 'dist/tracing/index.js');
 
-/** Runs `source` as an ES module script in a fresh Node process from the package directory. */
-async function runScript(source: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
+interface ScriptResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+/**
+ * Starts `source` as an ES module script in a fresh Node process from the package directory, with
+ * `env` added to this process's; `stdin` is a pipe the test can write to.
+ */
+function startScript(source: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
     cwd: PACKAGE,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -26,8 +37,15 @@ async function runScript(source: string): Promise<{ stdout: string; stderr: stri
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { stdout, stderr, code };
+  const done = once(child, 'close').then(([code]) => ({ stdout, stderr, code }) as ScriptResult);
+  return { child, done };
+}
+
+/** Runs `source` (see {@link startScript}) to its end. */
+function runScript(source: string): Promise<ScriptResult> {
+  const { child, done } = startScript(source);
+  child.stdin.end();
+  return done;
 }
 
 describe('startTelemetry with the export worker', () => {
@@ -84,4 +102,57 @@ await telemetry.shutdown();
     },
     60_000,
   );
+
+  it('protobuf: batches encoded into reused buffers arrive intact, also when retried while others are encoded', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      // Four batches of 500 per flush, exported at once. In the second round the collector
+      // answers 503 until told otherwise, so every batch waits for its retry while the others
+      // are encoded: a request buffer reused before its export's result would be sent with
+      // another batch's spans.
+      const { child, done } = startScript(
+        `
+const { createTracing } = await import(${JSON.stringify(TRACING)});
+const tracing = createTracing({
+  serviceName: 'svc',
+  tracesEndpoint: ${JSON.stringify(receiver.tracesUrl)},
+  maxExportBatchSize: 500,
+  registerGlobal: false,
+});
+const spans = (round) => {
+  for (let i = 0; i < 2000; i++) {
+    tracing.tracer.startSpan('round ' + round + ' span ' + i, { attributes: { pad: 'x'.repeat(i % 97) } }).end();
+  }
+};
+spans(1);
+await tracing.forceFlush(30000);
+process.stderr.write('flushed\\n');
+await new Promise((resolve) => process.stdin.once('data', resolve));
+spans(2);
+await tracing.forceFlush(30000);
+await tracing.shutdown(30000);
+`,
+      );
+      await waitFor(() => receiver.requests.length === 4, {
+        description: 'the first round arrives',
+        timeoutMs: 20_000,
+      });
+      await receiver.setMode('fail503', { retryAfterSeconds: 1 });
+      child.stdin.end('go\n');
+      await waitFor(() => receiver.requests.filter((r) => r.status === 503).length >= 4, {
+        description: 'the second round is refused once',
+        timeoutMs: 20_000,
+      });
+      await receiver.setMode('up');
+      const { stderr, code } = await done;
+      expect(stderr).toBe('flushed\n');
+      expect(code).toBe(0);
+      const expected = [1, 2].flatMap((round) =>
+        Array.from({ length: 2000 }, (_, i) => `round ${round} span ${i}`),
+      );
+      expect(receiver.spans.map((s) => s.name).sort()).toEqual(expected.sort());
+    } finally {
+      await receiver.close();
+    }
+  }, 60_000);
 });

@@ -29,12 +29,16 @@ parentPort?.on('message', (message: SendMessage | { readonly type: 'shutdown' })
     transport.shutdown();
     return;
   }
+  const body = message.data.buffer as ArrayBuffer;
   if (message.rehearsal) {
-    parentPort?.postMessage(toMessage(message.id, { status: 'success' }));
+    parentPort?.postMessage({ ...toMessage(message.id, { status: 'success' }), body }, [body]);
     return;
   }
   transport.send(message.data, message.timeoutMillis).then(
-    (response) => parentPort?.postMessage(toMessage(message.id, response)),
+    (response) =>
+      response.status === 'success'
+        ? parentPort?.postMessage({ ...toMessage(message.id, response), body }, [body])
+        : parentPort?.postMessage(toMessage(message.id, response)),
     (error: unknown) =>
       parentPort?.postMessage(
         toMessage(message.id, {

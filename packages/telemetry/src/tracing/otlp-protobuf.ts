@@ -41,8 +41,12 @@ export class ProtobufWriter {
   buf: Buffer;
   pos = 0;
 
-  constructor(initialSize = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(initialSize);
+  /** Writes into `initial` when given one (it grows into a new buffer when too small). */
+  constructor(initial: number | Uint8Array = 64 * 1024) {
+    this.buf =
+      typeof initial === 'number'
+        ? Buffer.allocUnsafe(initial)
+        : Buffer.from(initial.buffer, initial.byteOffset, initial.byteLength);
   }
 
   /** Forgets what was written; the buffer is kept for the next message. */
@@ -496,9 +500,18 @@ export function writeTraceRequest(w: ProtobufWriter, spans: readonly ExportableS
   return w.pos - from;
 }
 
-/** The OTLP/protobuf ExportTraceServiceRequest for `spans`, in a fresh buffer. */
-export function encodeTraceRequest(spans: readonly ExportableSpan[]): Uint8Array {
-  const w = new ProtobufWriter(Math.max(1024, spans.length * 256));
+/** Bytes to start a batch request with: a span rarely needs more. */
+export function requestSizeFor(spanCount: number): number {
+  return Math.max(1024, spanCount * 256);
+}
+
+/**
+ * The OTLP/protobuf ExportTraceServiceRequest for `spans`: at the start of `into` when given
+ * (then the result's `buffer` is `into`'s, or a larger one when it did not fit), else in a fresh
+ * buffer.
+ */
+export function encodeTraceRequest(spans: readonly ExportableSpan[], into?: Uint8Array): Uint8Array {
+  const w = new ProtobufWriter(into ?? requestSizeFor(spans.length));
   writeTraceRequest(w, spans);
   return w.buf.subarray(0, w.pos);
 }

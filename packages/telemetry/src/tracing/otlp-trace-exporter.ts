@@ -17,8 +17,9 @@ import {
 } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { OtlpHttpTransport } from './otlp-http-transport.js';
-import { encodeTraceRequest } from './otlp-protobuf.js';
+import { encodeTraceRequest, requestSizeFor } from './otlp-protobuf.js';
 import { RetryingExportTransport } from './retrying-export-transport.js';
+import { ReusableBuffers } from './reusable-buffers.js';
 import { SpanEncoder } from './span-encoder.js';
 import type { OtlpProtocol } from './tracing-options.js';
 import { exportWorkerAvailable, WorkerExportTransport } from './worker-export-transport.js';
@@ -71,15 +72,25 @@ export function canGiveUp(exporter: SpanExporter): exporter is GivingUpSpanExpor
   return typeof (exporter as Partial<GivingUpSpanExporter>).giveUp === 'function';
 }
 
+/** Where the serializer gets the buffer it encodes a request into, and says which one it used. */
+interface RequestBodies {
+  take(size: number): Uint8Array<ArrayBuffer>;
+  taken(request: Uint8Array): void;
+}
+
 /**
  * Our single-pass encoder (same bytes as the SDK's), the SDK's response decoder. Once a batch is
  * framed, `encoder` takes back its queue entries (the delegate serializes before it sends, and
  * afterwards reads only the list's length).
  */
-function protobufSerializer(encoder: SpanEncoder): ISerializer<ReadableSpan[], IExportTraceServiceResponse> {
+function protobufSerializer(
+  encoder: SpanEncoder,
+  bodies: RequestBodies | undefined,
+): ISerializer<ReadableSpan[], IExportTraceServiceResponse> {
   return {
     serializeRequest: (spans) => {
-      const request = encodeTraceRequest(spans);
+      const request = encodeTraceRequest(spans, bodies?.take(requestSizeFor(spans.length)));
+      bodies?.taken(request);
       encoder.recycle(spans);
       return request;
     },
@@ -115,6 +126,14 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
   /** True while a rehearsal's request is handed to the transport. */
   #rehearsing = false;
   #drained: (() => void)[] = [];
+  /**
+   * Request bodies encoded into reused buffers (see {@link ReusableBuffers}), only when the worker
+   * sends them: it copies a body before `send` returns, so once the export's result is in, no
+   * socket of this thread can still be writing it.
+   */
+  readonly #bodies: ReusableBuffers | undefined;
+  /** The buffer the request being serialized now was encoded into. */
+  #body: Uint8Array<ArrayBuffer> | undefined;
 
   constructor(options: OtlpTraceExporterOptions) {
     const json = options.protocol === 'http/json';
@@ -156,9 +175,21 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
       shutdown: () => requests.shutdown(),
     };
     this.#transport = new RetryingExportTransport(rehearsable);
+    const bodies = worker && this.encoder ? new ReusableBuffers() : undefined;
+    this.#bodies = bodies;
     this.#delegate = createOtlpNetworkExportDelegate(
       settings,
-      this.encoder ? protobufSerializer(this.encoder) : JsonTraceSerializer,
+      this.encoder
+        ? protobufSerializer(
+            this.encoder,
+            bodies && {
+              take: (size) => bodies.take(size),
+              taken: (request) => {
+                this.#body = new Uint8Array(request.buffer as ArrayBuffer);
+              },
+            },
+          )
+        : JsonTraceSerializer,
       createOtlpHttpExporterMetrics(COMPONENT_TYPE, TraceExporterMetricsHelper, settings.url, undefined),
       this.#transport,
     );
@@ -180,8 +211,21 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
     this.#pending++;
     setImmediate(() => {
       this.#rehearsing = rehearsal;
+      this.#body = undefined;
+      // The body goes back for reuse when the delegate is done with it: at the export's result,
+      // after the last retry. A result given synchronously leaves it to the garbage collector.
+      let body: Uint8Array<ArrayBuffer> | undefined;
+      let settled = false;
+      const done = (result: ExportResult): void => {
+        settled = true;
+        const finished = body;
+        body = undefined;
+        if (finished !== undefined) this.#bodies?.give(finished);
+        resultCallback(result);
+      };
       try {
-        this.#delegate.export(spans, resultCallback);
+        this.#delegate.export(spans, done);
+        if (!settled) body = this.#body;
       } catch (error) {
         // Outside the processor's promise now: a throw here would be an uncaught exception.
         resultCallback({ code: ExportResultCode.FAILED, error: error as Error });

@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { OTLPExporterError } from '@opentelemetry/otlp-exporter-base';
 import { getFreePort, type OtlpReceiver, startOtlpReceiver } from '@tracseq/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProtobufWriter } from './otlp-protobuf.js';
 import { exportWorkerAvailable, WorkerExportTransport } from './worker-export-transport.js';
 
 // The worker runs compiled JavaScript: these tests start the build's worker (dist/), as a
@@ -13,6 +14,29 @@ const WORKER = pathToFileURL(
 
 /** An empty ExportTraceServiceRequest: a valid protobuf body with no spans. */
 const EMPTY_EXPORT = new Uint8Array(0);
+
+/** An ExportTraceServiceRequest with one span per name, all in one ResourceSpans and ScopeSpans. */
+function requestOf(names: readonly string[]): Uint8Array {
+  const w = new ProtobufWriter(1024);
+  w.tag(1, 2); // resource_spans
+  const resourceSpans = w.begin();
+  w.tag(2, 2); // scope_spans
+  const scopeSpans = w.begin();
+  names.forEach((name, i) => {
+    w.tag(2, 2); // spans
+    const span = w.begin();
+    w.tag(1, 2);
+    w.hex(i.toString(16).padStart(32, '0'));
+    w.tag(2, 2);
+    w.hex((i + 1).toString(16).padStart(16, '0'));
+    w.tag(5, 2);
+    w.string(name);
+    w.end(span);
+  });
+  w.end(scopeSpans);
+  w.end(resourceSpans);
+  return w.bytes();
+}
 
 describe('WorkerExportTransport', () => {
   let receiver: OtlpReceiver;
@@ -85,6 +109,22 @@ describe('WorkerExportTransport', () => {
     expect([...data]).toEqual([0x0a, 0x00]);
     expect((await t.send(data, 2000)).status).toBe('success');
     expect(receiver.requests.map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('sends every body intact while the copies move to the worker and back for reuse', async () => {
+    const t = start();
+    // Requests of different sizes (~100 B per span), each in turn, then two at once: a copy
+    // reused too early, or handed to two requests, would arrive as another request's bytes.
+    const batches = [3000, 200, 2500, 4000, 2600, 50].map((count, k) =>
+      Array.from({ length: count }, (_, i) => `batch ${k} span ${i}`),
+    );
+    const bodies = batches.map(requestOf);
+    const sent = bodies.map((body) => Buffer.from(body));
+    for (const body of bodies.slice(0, 4)) expect((await t.send(body, 5000)).status).toBe('success');
+    const together = await Promise.all(bodies.slice(4).map((body) => t.send(body, 5000)));
+    expect(together.map((r) => r.status)).toEqual(['success', 'success']);
+    expect(receiver.spans.map((s) => s.name).sort()).toEqual(batches.flat().sort());
+    expect(bodies.every((body, k) => Buffer.from(body).equals(sent[k] as Buffer))).toBe(true);
   });
 
   it('answers a rehearsal as success without sending it, and still sends the next request', async () => {

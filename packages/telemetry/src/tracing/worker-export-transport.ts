@@ -9,6 +9,7 @@ import {
   type SendMessage,
   type SentMessage,
 } from './export-messages.js';
+import { ReusableBuffers } from './reusable-buffers.js';
 
 /** The compiled worker next to this module (absent when the sources run untranspiled, in tests). */
 export const EXPORT_WORKER_URL = new URL('./export-worker.js', import.meta.url);
@@ -46,6 +47,8 @@ export class WorkerExportTransport implements IExporterTransport {
   #ready: Promise<void>;
   #nextId = 0;
   #stopped = false;
+  /** The buffers copies are moved to the worker in, back after each successful request. */
+  readonly #copies = new ReusableBuffers();
 
   constructor(settings: ExportWorkerSettings, script: URL = EXPORT_WORKER_URL) {
     this.#script = script;
@@ -77,6 +80,7 @@ export class WorkerExportTransport implements IExporterTransport {
         booted();
         return;
       }
+      if (message.body !== undefined) this.#copies.give(new Uint8Array(message.body));
       const resolve = this.#pending.get(message.id);
       if (resolve === undefined) return;
       this.#pending.delete(message.id);
@@ -125,10 +129,13 @@ export class WorkerExportTransport implements IExporterTransport {
       // In flight, the worker keeps the process alive as the request's socket would.
       if (this.#pending.size === 1) worker.ref();
       // RetryingExportTransport may send `data` again, so the worker gets a copy of its own,
-      // moved rather than serialized (structured cloning copies it twice, through a growing buffer).
-      const copy = new Uint8Array(data);
+      // moved rather than serialized (structured cloning copies it twice, through a growing
+      // buffer), in a buffer the worker moves back after a successful request.
+      const whole = this.#copies.take(data.byteLength);
+      const copy = new Uint8Array(whole.buffer, 0, data.byteLength);
+      copy.set(data);
       const message: SendMessage = { id, data: copy, timeoutMillis, rehearsal };
-      worker.postMessage(message, [copy.buffer]);
+      worker.postMessage(message, [whole.buffer]);
     });
   }
 
