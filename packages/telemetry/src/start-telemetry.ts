@@ -22,6 +22,7 @@ import { createLabMetrics, type LabMetrics } from './lab/lab-metrics.js';
 import { createWorkflowRunner, type WorkflowRunner } from './lab/run-workflow.js';
 import { shutdownSummary } from './lifecycle/shutdown-summary.js';
 import { startupSummary, type TraceExportMode } from './lifecycle/startup-summary.js';
+import { runPendingRecords } from './lifecycle/turn-end.js';
 import { createLogger } from './logging/index.js';
 import {
   type ContractMetrics,
@@ -155,6 +156,8 @@ export async function startTelemetryWith(
       while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       for (const server of servers) server.closeAllConnections();
       const remaining = Math.max(0, deadline - Date.now());
+      // Requests answered in this turn still end their spans and write their lines.
+      runPendingRecords();
       stopPropagation();
       const [spans] = await Promise.allSettled([tracing.shutdown(remaining), logging.close(remaining)]);
       // After close(): reaches stdout, no longer Elasticsearch.
@@ -213,6 +216,7 @@ export async function startTelemetryWith(
     addReadinessCheck: (name, check) => readiness.add(name, check),
     trackServer: (server) => servers.add(server),
     flush: async () => {
+      runPendingRecords();
       await Promise.allSettled([
         tracing.forceFlush(config.shutdownTimeoutMs),
         logging.flush(config.shutdownTimeoutMs),

@@ -12,6 +12,7 @@ import {
   TraceFlags,
 } from '@opentelemetry/api';
 import { OTHER_LABEL_VALUE, UNMATCHED_ROUTE } from '@tracseq/contract';
+import { atTurnEnd } from '../lifecycle/turn-end.js';
 import {
   type RequestLogRecord,
   requestLogFields,
@@ -112,17 +113,27 @@ export function createRequestMiddleware(
     // but never uncounted would hold up every graceful shutdown until its deadline.
     activeHandle.inc();
     rt.inFlight.count++;
+    // What the request's end records, taken when it ends; recorded at the turn's end.
+    let endedAt = 0;
+    let status = 0;
+    let route = UNMATCHED_ROUTE;
     // 'close' is emitted once per response, after 'finish' when the response completed (Node >= 22),
     // or alone when the connection went away first (recorded as 499). `on`, not `once`: `state.done`
     // already ignores a second call, and `once` wraps every listener in two more objects.
     res.on('close', () => {
       if (state.done) return;
       state.done = true;
-      const { excluded, error } = state;
       rt.inFlight.count--;
       activeHandle.dec();
-      const route = routeTemplate(req);
-      const status = res.writableFinished ? res.statusCode : 499;
+      endedAt = performance.now();
+      status = res.writableFinished ? res.statusCode : 499;
+      route = routeTemplate(req);
+      // The span's end, the metrics and the request line wait for the end of the turn, so they
+      // do not delay the responses of the turn's other requests (see atTurnEnd).
+      atTurnEnd(record, 'record');
+    });
+    const record = (): void => {
+      const { excluded, error } = state;
       span.updateName(route === UNMATCHED_ROUTE ? method : `${method} ${route}`);
       if (route !== UNMATCHED_ROUTE) setOwnAttribute(span, 'http.route', route);
       setOwnAttribute(span, 'http.response.status_code', status);
@@ -131,8 +142,8 @@ export function createRequestMiddleware(
         setOwnAttribute(span, 'error.type', error === undefined ? String(status) : errorType(error));
       }
       if (excluded !== undefined) span.setAttribute(SLI_EXCLUDED_FIELD, excluded);
-      span.end();
-      const seconds = (performance.now() - started) / 1000;
+      span.end(endedAt);
+      const seconds = (endedAt - started) / 1000;
       const statusLabel = String(status);
       const sc = span.spanContext();
       const correlated = sc.traceId !== INVALID_TRACEID && sc.spanId !== INVALID_SPANID;
@@ -169,7 +180,7 @@ export function createRequestMiddleware(
         },
         ctx,
       );
-    });
+    };
     context.with(ctx, next);
   };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry, RegistryContentType } from 'prom-client';
+import { runPendingRecords } from '../lifecycle/turn-end.js';
 import { ChunkPool } from '../metrics/byte-chunks.js';
 import { renderInSlices } from '../metrics/render-in-slices.js';
 import { type ExpressRuntime, HEALTH_PREFIX, METRICS_PATH } from './express-runtime.js';
@@ -74,6 +75,8 @@ export function createTelemetryEndpoints(rt: ExpressRuntime): ReadonlyMap<string
           res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
           return;
         }
+        // A scrape counts every request answered before it, also those of its own turn.
+        runPendingRecords();
         const open = (req.headers.accept ?? '').includes('application/openmetrics-text');
         const registry = open ? rt.registries.openMetricsRegistry : rt.registries.registry;
         void streamMetrics(res, registry, chunks, rt);

@@ -91,6 +91,33 @@ setTimeout(() => {
     expect(numbered(out.lines, 'last')).toEqual(ALL);
   });
 
+  // A request's span, metrics and line are recorded at the end of the turn its response left in
+  // (atTurnEnd): a process that leaves in that turn still writes them.
+  it.each([
+    ['process.exit()', 'process.exit(4)', 4],
+    ['an uncaught exception', "throw new Error('boom after the response')", 1],
+  ])('%s in the turn a response left in: the request line is written', async (_way, leave, code) => {
+    const out = await run(`
+const { createRequire } = await import('node:module');
+const express = createRequire(${JSON.stringify(DIST)})('express');
+const telemetry = await startTelemetry({ serviceName: 'svc', tracesExporter: 'none', handleSignals: false });
+const app = express();
+telemetry.instrumentExpress(app);
+app.get('/api/samples/:id', (req, res) => {
+  // Registered after the instrumentation's own 'close' listener: it runs right after it.
+  res.on('close', () => { ${leave}; });
+  res.json({ id: req.params.id });
+});
+const server = app.listen(0, '127.0.0.1', () => {
+  fetch('http://127.0.0.1:' + server.address().port + '/api/samples/S-1').catch(() => {});
+});
+`);
+    expect(out.code).toBe(code);
+    expect(out.lines.filter((l) => l.message === 'GET /api/samples/:id 200')).toEqual([
+      expect.objectContaining({ url: { path: '/api/samples/S-1' }, 'http.route': '/api/samples/:id' }),
+    ]);
+  });
+
   it('SIGTERM: the shutdown of startTelemetry, down to its last line, written right before process.exit(0)', async () => {
     const out = await run(
       `

@@ -1,3 +1,5 @@
+import { atTurnEnd } from '../lifecycle/turn-end.js';
+
 /** Where the lines of one event-loop turn go, as one string. */
 export type TextSink = (text: string) => void;
 
@@ -6,7 +8,7 @@ export const DEFAULT_BATCH_BYTES = 64 * 1024;
 
 /**
  * Collects log lines and writes the lines of one event-loop turn together, in one call of the
- * sink, when the turn ends (`setImmediate`): a busy HTTP server ends many requests per turn, and
+ * sink, when the turn ends (`atTurnEnd`, after the turn's request records): a busy HTTP server ends many requests per turn, and
  * one `write(2)` per line was the largest cost of its request line. What it holds is bounded:
  * past `maxChars` (UTF-16 code units, about bytes for log lines) it writes at once.
  *
@@ -38,7 +40,7 @@ export class TurnBatchedLines {
       this.flush();
     } else if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(this.#endOfTurn);
+      atTurnEnd(this.#endOfTurn, 'write');
     }
   }
 

@@ -1,15 +1,16 @@
 import { Writable } from 'node:stream';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { TelemetryOptions } from '../config/telemetry-config.js';
+import { runPendingRecords } from '../lifecycle/turn-end.js';
 import { startTelemetryWith, type Telemetry } from '../start-telemetry.js';
 
 /** Telemetry for service authors' tests: spans, log lines and metrics kept in memory. */
 export interface TestTelemetry extends Telemetry {
   /** Finished spans (flushes first). */
   spans(): Promise<ReadableSpan[]>;
-  /** Parsed log lines written so far. */
+  /** Parsed log lines written so far (requests answered so far included). */
   logs(): Record<string, unknown>[];
-  /** Value of one series, or `undefined` when it was never recorded. */
+  /** Value of one series, or `undefined` when it was never recorded (requests answered so far included). */
   metricValue(name: string, labels?: Readonly<Record<string, string>>): Promise<number | undefined>;
 }
 
@@ -40,8 +41,14 @@ export async function createTestTelemetry(options: TelemetryOptions = {}): Promi
       await telemetry.flush();
       return exporter.getFinishedSpans();
     },
-    logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    // A request's telemetry is recorded at the end of the turn its response left in (atTurnEnd);
+    // a test that reads right after its client got the answer may be in that same turn.
+    logs: () => {
+      runPendingRecords();
+      return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
     async metricValue(name, labels = {}) {
+      runPendingRecords();
       const metric = (await telemetry.registry.registry.getMetricsAsJSON()).find(
         (m) => m.name === name || name.startsWith(`${m.name}_`),
       );
