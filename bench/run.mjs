@@ -2,7 +2,7 @@
 // npm run bench: measures @tracseq/telemetry and @tracseq/circuit-breaker against bare Express,
 // the hand-wired peer stack and raw opossum, and the Prometheus evaluation cost of @tracseq/slo's
 // rules against Sloth's, on this machine, as ratios within one run.
-//   node bench/run.mjs           full run (about 10 minutes)
+//   node bench/run.mjs           full run (about 20 minutes)
 //   node bench/run.mjs --quick   CI smoke run (about 2 minutes; numbers indicative only)
 // Results go to bench/results/ (git-ignored). Nothing is asserted: this is measurement.
 import { join } from 'node:path';

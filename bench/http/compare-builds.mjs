@@ -30,6 +30,7 @@ import { loadOptionSpec, loadSettings } from '../lib/load-options.mjs';
 import { median, round } from '../lib/stats.mjs';
 import { runLoad } from './load.mjs';
 import { startOtlpSink } from './otlp-sink.mjs';
+import { measurePaired, pairedRatios } from './paired-load.mjs';
 import { REQUEST_PATH } from './route.mjs';
 
 const SERVER = new URL('./server.mjs', import.meta.url).pathname;
@@ -109,61 +110,6 @@ async function measure(subject, sink) {
   }
 }
 
-/**
- * One round of `--paired`: every subject's server started and warmed up, then `seconds` cycles in
- * which each takes the load for one second (order rotated per cycle). A subject's CPU for its
- * second is read from its own process between the start of its second and the start of its next
- * one, so work it finishes after its second (an export, a collection) is counted as its own.
- * Returns, per subject, one window per cycle.
- */
-async function measurePaired(sink, round) {
-  const handles = new Map();
-  try {
-    for (const subject of SUBJECTS) {
-      const handle = startChild(SERVER, [subject.scenario, sink.url], {
-        env: subject.env ?? {},
-        stdout: settings.stdout,
-      });
-      handles.set(subject.key, handle);
-      const { port } = await nextMessage(handle, 'ready');
-      handle.url = `http://127.0.0.1:${port}${REQUEST_PATH}`;
-      if (settings.warmup > 0)
-        await runLoad(handle.url, { seconds: settings.warmup, connections: settings.connections });
-    }
-    const readings = new Map(SUBJECTS.map((s) => [s.key, []]));
-    const loads = new Map(SUBJECTS.map((s) => [s.key, []]));
-    for (let c = 0; c < settings.seconds; c++) {
-      for (let i = 0; i < SUBJECTS.length; i++) {
-        const subject = SUBJECTS[(i + c + round) % SUBJECTS.length];
-        const handle = handles.get(subject.key);
-        readings.get(subject.key).push(await ask(handle, 'stats', 'stats:done'));
-        loads
-          .get(subject.key)
-          .push(await runLoad(handle.url, { seconds: 1, connections: settings.connections }));
-      }
-    }
-    const windows = new Map();
-    for (const subject of SUBJECTS) {
-      const handle = handles.get(subject.key);
-      const stats = readings.get(subject.key);
-      stats.push(await ask(handle, 'stats', 'stats:done'));
-      windows.set(
-        subject.key,
-        loads.get(subject.key).map((load, c) => ({
-          rps: load.rps,
-          cpuUsPerRequest: (stats[c + 1].cpuUs - stats[c].cpuUs) / load.requests,
-          busy: (stats[c + 1].cpuUs - stats[c].cpuUs) / (load.seconds * 1e6),
-          failed: load.failed,
-          spansDropped: stats[c + 1].spansDropped,
-        })),
-      );
-    }
-    return windows;
-  } finally {
-    for (const handle of handles.values()) await stopChild(handle);
-  }
-}
-
 async function main() {
   pinSelf();
   log(`${placement()}; ${JSON.stringify(settings)}`);
@@ -171,7 +117,8 @@ async function main() {
   const windows = new Map(SUBJECTS.map((s) => [s.key, []]));
   try {
     for (let r = 0; r < settings.rounds && values.paired; r++) {
-      const run = await measurePaired(sink, r);
+      const subjects = SUBJECTS.map((s) => ({ ...s, stdout: settings.stdout }));
+      const run = await measurePaired(subjects, sink, { ...settings, cycles: settings.seconds }, r);
       for (const [key, w] of run) {
         windows.get(key).push(...w);
         log(
@@ -200,9 +147,7 @@ async function main() {
     return {
       ...s,
       // Paired: the windows of one cycle lie seconds apart, so their ratio is taken first.
-      pairedRps: median(w.map((x, i) => x.rps / bareWindows[i].rps)),
-      pairedCpu: median(w.map((x, i) => bareWindows[i].cpuUsPerRequest / x.cpuUsPerRequest)),
-      pairedAdded: median(w.map((x, i) => x.cpuUsPerRequest - bareWindows[i].cpuUsPerRequest)),
+      paired: pairedRatios(w, bareWindows),
       rps: median(w.map((x) => x.rps)),
       cpu: median(w.map((x) => x.cpuUsPerRequest)),
       // Neighbours on a shared machine only ever add CPU time per request: the lower quartile of
@@ -247,7 +192,7 @@ async function main() {
     console.log('| --- | --- | --- | --- |');
     for (const s of summary) {
       console.log(
-        `| ${s.label} | ${round(s.pairedRps)}× | ${round(s.pairedCpu)}× | ${round(s.pairedAdded, 1)} |`,
+        `| ${s.label} | ${round(s.paired.rps)}× | ${round(s.paired.cpu)}× | ${round(s.paired.addedUs, 1)} |`,
       );
     }
   }

@@ -8,6 +8,7 @@ import { median, ratio, round } from '../lib/stats.mjs';
 import { medianThreads, threadCpuPerRequest, threadCpuUs } from '../lib/thread-cpu.mjs';
 import { runLoad } from './load.mjs';
 import { startOtlpSink } from './otlp-sink.mjs';
+import { measurePaired, pairedRatios } from './paired-load.mjs';
 import { REQUEST_PATH } from './route.mjs';
 
 const SERVER = new URL('./server.mjs', import.meta.url).pathname;
@@ -49,6 +50,73 @@ export const HTTP_SCENARIOS = [
     label: 'OTel auto-instrumentation alone (http + express)',
   },
 ];
+
+/** The scenarios measured paired (see paired-load.mjs): ours on both stdouts against bare. */
+const PAIRED_SCENARIOS = ['bare', 'tracseq', 'tracseq-pipe'];
+
+/**
+ * The steady state measured paired: `paired.rounds` rounds of fresh servers of
+ * {@link PAIRED_SCENARIOS} running at once, each taking the load for one second in turns over
+ * `paired.cycles` cycles; ratios per cycle, then medians (over all cycles, and per round).
+ */
+async function runPaired(settings, sink, log) {
+  const subjects = HTTP_SCENARIOS.filter((s) => PAIRED_SCENARIOS.includes(s.id)).map((s) => ({
+    key: s.id,
+    scenario: s.server,
+    stdout: s.stdout,
+  }));
+  const load = {
+    cycles: settings.paired.cycles,
+    warmup: settings.paired.warmupSeconds,
+    connections: settings.connections,
+  };
+  const all = new Map(subjects.map((s) => [s.key, []]));
+  const perRound = [];
+  for (let r = 0; r < settings.paired.rounds; r++) {
+    const windows = await measurePaired(subjects, sink, load, r);
+    const bare = windows.get('bare');
+    const ratios = {
+      ourVsBare: pairedRatios(windows.get('tracseq'), bare),
+      ourPipeVsBare: pairedRatios(windows.get('tracseq-pipe'), bare),
+    };
+    perRound.push(ratios);
+    for (const [key, w] of windows) all.get(key).push(...w);
+    log(
+      `http paired round ${r + 1}/${settings.paired.rounds}: ours/bare ${round(ratios.ourVsBare.rps)}× req/s, ` +
+        `${round(ratios.ourVsBare.cpu)}× CPU; pipe ${round(ratios.ourPipeVsBare.rps)}× req/s, ` +
+        `${round(ratios.ourPipeVsBare.cpu)}× CPU; bare CPU µs/req ${bare.map((w) => round(w.cpuUsPerRequest, 0)).join(' ')}`,
+    );
+  }
+  const bare = all.get('bare');
+  const summary = (key) => {
+    const w = all.get(key);
+    return {
+      rps: round(median(w.map((x) => x.rps)), 0),
+      cpuUsPerRequest: round(median(w.map((x) => x.cpuUsPerRequest)), 1),
+      failed: w.reduce((sum, x) => sum + x.failed, 0),
+      spansDropped: w.at(-1)?.spansDropped ?? null,
+    };
+  };
+  const rounded = ({ rps, cpu, addedUs }) => ({
+    rps: round(rps),
+    cpu: round(cpu),
+    addedUs: round(addedUs, 1),
+  });
+  return {
+    rounds: settings.paired.rounds,
+    cycles: settings.paired.cycles,
+    warmupSeconds: settings.paired.warmupSeconds,
+    scenarios: Object.fromEntries(PAIRED_SCENARIOS.map((key) => [key, summary(key)])),
+    ratios: {
+      ourVsBare: rounded(pairedRatios(all.get('tracseq'), bare)),
+      ourPipeVsBare: rounded(pairedRatios(all.get('tracseq-pipe'), bare)),
+    },
+    perRound: perRound.map((r) => ({
+      ourVsBare: rounded(r.ourVsBare),
+      ourPipeVsBare: rounded(r.ourPipeVsBare),
+    })),
+  };
+}
 
 /** DESIGN §9 goals; reported next to the numbers, never asserted. */
 export const HTTP_TARGETS = { ourVsBare: 0.7, ourVsPeer: 2.5 };
@@ -133,6 +201,7 @@ export async function runHttpBench(settings, { resultsDir, cpuProf, log }) {
   const profileDir = cpuProf ? join(resultsDir, 'profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const runs = new Map(HTTP_SCENARIOS.map((s) => [s.id, []]));
+  let paired;
   try {
     for (let r = 0; r < settings.rounds; r++) {
       const order = HTTP_SCENARIOS.map((_, i) => HTTP_SCENARIOS[(i + r) % HTTP_SCENARIOS.length]);
@@ -146,6 +215,7 @@ export async function runHttpBench(settings, { resultsDir, cpuProf, log }) {
         );
       }
     }
+    paired = await runPaired(settings, sink, log);
   } finally {
     await sink.close();
   }
@@ -179,6 +249,7 @@ export async function runHttpBench(settings, { resultsDir, cpuProf, log }) {
       ourVsPeer: perRound('tracseq', 'peer'),
       ourVsOtelAuto: perRound('tracseq', 'otel-auto'),
     },
+    paired,
     targets: HTTP_TARGETS,
     profileDir: profileDir ?? null,
   };

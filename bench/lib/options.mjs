@@ -1,5 +1,5 @@
 // Command-line flags and the sizes they select. Every duration and count is bounded here, so a
-// run's total time is known before it starts (quick: about two minutes; full: about ten).
+// run's total time is known before it starts (quick: about two minutes; full: about twenty).
 import { parseArgs } from 'node:util';
 
 // ~50 SLOs per rule set; Prometheus scrapes every second and evaluates every 10 s; its
@@ -23,7 +23,13 @@ const PARTS = ['http', 'startup', 'breaker', 'scrape', 'slo-rules'];
 
 const QUICK = {
   mode: 'quick',
-  http: { rounds: 1, warmupSeconds: 1, durationSeconds: 3, connections: 10 },
+  http: {
+    rounds: 1,
+    warmupSeconds: 1,
+    durationSeconds: 3,
+    connections: 10,
+    paired: { rounds: 1, cycles: 2, warmupSeconds: 1 },
+  },
   startup: { rounds: 2, seconds: 5, connections: 10 },
   breaker: {
     calls: 20_000,
@@ -39,7 +45,16 @@ const FULL = {
   mode: 'full',
   // Five interleaved rounds per scenario: a slow round in one scenario is not mistaken for
   // overhead, and drift over the run (a shared VM's neighbours) hits every scenario alike.
-  http: { rounds: 5, warmupSeconds: 3, durationSeconds: 10, connections: 10 },
+  // Then the steady state paired (http/paired-load.mjs): ours and bare at once, in turns of one
+  // second, two rounds of 20 cycles, each server warmed up for 6 s first (an instrumented server
+  // needs ~5 s to reach its steady state, see the startup part).
+  http: {
+    rounds: 5,
+    warmupSeconds: 3,
+    durationSeconds: 10,
+    connections: 10,
+    paired: { rounds: 2, cycles: 20, warmupSeconds: 6 },
+  },
   // A fresh process per round, loaded from the moment it listens.
   startup: { rounds: 5, seconds: 5, connections: 10 },
   breaker: {

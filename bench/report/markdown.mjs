@@ -105,10 +105,55 @@ function httpSection(http) {
       '(background compilers, GC helpers) and worker threads (our span export worker); all share the ' +
       "server's one core.",
   ];
+  if (http.paired) lines.push('', ...pairedLines(http.paired, http.targets));
   const dropped = http.scenarios.find((x) => x.id === 'tracseq')?.spansDropped;
   if (dropped !== null && dropped !== undefined)
     lines.push('', `Spans dropped by @tracseq/telemetry's export queue: ${dropped}.`);
   return lines.join('\n');
+}
+
+/** The steady state measured paired (bench/http/paired-load.mjs). */
+function pairedLines(p, targets) {
+  const perRound = (key, field) =>
+    p.perRound.length ? `${p.perRound.map((r) => fmt(r[key][field], '×')).join(', ')}` : '—';
+  return [
+    `**Paired** (${p.rounds} round(s) of fresh servers of bare Express and ours, each warmed up for ` +
+      `${p.warmupSeconds} s, then all running at once and taking the load in turns of one second, ` +
+      `${p.cycles} cycles per round; each ratio taken within a ` +
+      'cycle, then the median over all cycles): a host whose speed drifts over tens of seconds moves ' +
+      'the subjects of one cycle together, where the rounds above compare minutes apart.',
+    '',
+    table(
+      [
+        'ratio',
+        'req/s',
+        'per round',
+        'server CPU µs / req (bare / ours)',
+        'per round',
+        'µs added / req',
+        'target',
+      ],
+      [
+        ['ours / bare (stdout to a file)', 'ourVsBare'],
+        ['ours / bare (stdout to a drained pipe)', 'ourPipeVsBare'],
+      ].map(([name, key]) => [
+        name,
+        fmt(p.ratios[key].rps, '×'),
+        perRound(key, 'rps'),
+        fmt(p.ratios[key].cpu, '×'),
+        perRound(key, 'cpu'),
+        fmt(p.ratios[key].addedUs),
+        `≥ ${targets.ourVsBare}×`,
+      ]),
+    ),
+    '',
+    `Medians over the paired seconds: bare ${int(p.scenarios.bare.rps)} req/s at ` +
+      `${fmt(p.scenarios.bare.cpuUsPerRequest)} µs CPU per request; ours ${int(p.scenarios.tracseq.rps)} req/s at ` +
+      `${fmt(p.scenarios.tracseq.cpuUsPerRequest)} µs (pipe: ${int(p.scenarios['tracseq-pipe'].rps)} at ` +
+      `${fmt(p.scenarios['tracseq-pipe'].cpuUsPerRequest)}); failed ${int(
+        p.scenarios.tracseq.failed + p.scenarios['tracseq-pipe'].failed + p.scenarios.bare.failed,
+      )}, spans dropped ${fmt(p.scenarios.tracseq.spansDropped)} / ${fmt(p.scenarios['tracseq-pipe'].spansDropped)}.`,
+  ];
 }
 
 /** Markdown lines of a failure-storm result (bench/breaker/failure-storm.mjs). */
