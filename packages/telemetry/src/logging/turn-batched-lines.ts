@@ -8,9 +8,10 @@ export const DEFAULT_BATCH_BYTES = 64 * 1024;
 
 /**
  * Collects log lines and writes the lines of one event-loop turn together, in one call of the
- * sink, when the turn ends (`atTurnEnd`, after the turn's request records): a busy HTTP server ends many requests per turn, and
- * one `write(2)` per line was the largest cost of its request line. What it holds is bounded:
- * past `maxChars` (UTF-16 code units, about bytes for log lines) it writes at once.
+ * sink, when the turn ends (`atTurnEnd`, after the turn's request records): a busy HTTP server
+ * ends many requests per turn, and one `write(2)` per line was the largest cost of its request
+ * line. What it holds is bounded: past `maxChars` (UTF-16 code units, about bytes for log lines)
+ * it writes at once.
  *
  * Lines that must not wait are written by {@link flush}: the owner calls it on every way out of
  * the process it can see (see `processStdoutLines`) and after a fatal line. After

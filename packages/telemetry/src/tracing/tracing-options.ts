@@ -62,18 +62,27 @@ export interface TracingOptions {
   readonly sampler?: SamplerConfig;
   /** `OTEL_SDK_DISABLED`: a no-op tracer, nothing registered or exported. */
   readonly disabled?: boolean;
-  /** Spans waiting for export (`OTEL_BSP_MAX_QUEUE_SIZE`, default 2048); past it spans are dropped and counted. */
+  /**
+   * Spans waiting for export (default 2048; the OTel SDK's `OTEL_BSP_MAX_QUEUE_SIZE`, which is not
+   * read here); past it spans are dropped and counted.
+   */
   readonly maxQueueSize?: number;
   /**
-   * Spans per export request (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`), at most {@link maxQueueSize};
-   * default {@link DEFAULT_MAX_EXPORT_BATCH_SIZE} or the queue size if smaller. One export runs
-   * at a time, so a collector that answers in `r` ms takes at most one batch per `r`: larger
-   * batches suit a slow collector and cost less CPU per span.
+   * Spans per export request (the SDK's `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`, not read here), at most
+   * {@link maxQueueSize}; default {@link DEFAULT_MAX_EXPORT_BATCH_SIZE} or the queue size if
+   * smaller. One export runs at a time, so a collector that answers in `r` ms takes at most one
+   * batch per `r`: larger batches suit a slow collector and cost less CPU per span.
    */
   readonly maxExportBatchSize?: number;
-  /** Longest wait before a batch is sent (`OTEL_BSP_SCHEDULE_DELAY`, default 5000 ms). */
+  /**
+   * Longest wait before a batch is sent (default 5000 ms; the SDK's `OTEL_BSP_SCHEDULE_DELAY`, not
+   * read here).
+   */
   readonly scheduledDelayMs?: number;
-  /** Time allowed for one export, retries included (`OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, default 10000 ms). */
+  /**
+   * Time allowed for one export, retries included (default 10000 ms; the SDK's
+   * `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, not read here).
+   */
   readonly exportTimeoutMs?: number;
   /** Replaces the OTLP exporter (tests inject an `InMemorySpanExporter`). */
   readonly exporter?: SpanExporter;
