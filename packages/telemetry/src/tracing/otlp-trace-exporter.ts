@@ -72,12 +72,6 @@ export function canGiveUp(exporter: SpanExporter): exporter is GivingUpSpanExpor
   return typeof (exporter as Partial<GivingUpSpanExporter>).giveUp === 'function';
 }
 
-/** Where the serializer gets the buffer it encodes a request into, and says which one it used. */
-interface RequestBodies {
-  take(size: number): Uint8Array<ArrayBuffer>;
-  taken(request: Uint8Array): void;
-}
-
 /**
  * Our single-pass encoder (same bytes as the SDK's), the SDK's response decoder. Once a batch is
  * framed, `encoder` takes back its queue entries (the delegate serializes before it sends, and
@@ -85,12 +79,11 @@ interface RequestBodies {
  */
 function protobufSerializer(
   encoder: SpanEncoder,
-  bodies: RequestBodies | undefined,
+  bodies: ReusableBuffers | undefined,
 ): ISerializer<ReadableSpan[], IExportTraceServiceResponse> {
   return {
     serializeRequest: (spans) => {
       const request = encodeTraceRequest(spans, bodies?.take(requestSizeFor(spans.length)));
-      bodies?.taken(request);
       encoder.recycle(spans);
       return request;
     },
@@ -126,14 +119,6 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
   /** True while a rehearsal's request is handed to the transport. */
   #rehearsing = false;
   #drained: (() => void)[] = [];
-  /**
-   * Request bodies encoded into reused buffers (see {@link ReusableBuffers}), only when the worker
-   * sends them: it copies a body before `send` returns, so once the export's result is in, no
-   * socket of this thread can still be writing it.
-   */
-  readonly #bodies: ReusableBuffers | undefined;
-  /** The buffer the request being serialized now was encoded into. */
-  #body: Uint8Array<ArrayBuffer> | undefined;
 
   constructor(options: OtlpTraceExporterOptions) {
     const json = options.protocol === 'http/json';
@@ -175,23 +160,25 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
       shutdown: () => requests.shutdown(),
     };
     this.#transport = new RetryingExportTransport(rehearsable);
+    // Request bodies are encoded into reused buffers (see ReusableBuffers) only when the worker
+    // sends them: it copies a body before `send` returns, so once the last retry's `send` has
+    // settled, nothing reads the body any more and it goes back for the next request.
     const bodies = worker && this.encoder ? new ReusableBuffers() : undefined;
-    this.#bodies = bodies;
+    const retrying = this.#transport;
+    const transport: IExporterTransport = bodies
+      ? {
+          send: (data, timeoutMillis) =>
+            retrying
+              .send(data, timeoutMillis)
+              .finally(() => bodies.give(new Uint8Array(data.buffer as ArrayBuffer))),
+          shutdown: () => retrying.shutdown(),
+        }
+      : retrying;
     this.#delegate = createOtlpNetworkExportDelegate(
       settings,
-      this.encoder
-        ? protobufSerializer(
-            this.encoder,
-            bodies && {
-              take: (size) => bodies.take(size),
-              taken: (request) => {
-                this.#body = new Uint8Array(request.buffer as ArrayBuffer);
-              },
-            },
-          )
-        : JsonTraceSerializer,
+      this.encoder ? protobufSerializer(this.encoder, bodies) : JsonTraceSerializer,
       createOtlpHttpExporterMetrics(COMPONENT_TYPE, TraceExporterMetricsHelper, settings.url, undefined),
-      this.#transport,
+      transport,
     );
   }
 
@@ -211,21 +198,8 @@ class OtlpTraceExporter implements GivingUpSpanExporter {
     this.#pending++;
     setImmediate(() => {
       this.#rehearsing = rehearsal;
-      this.#body = undefined;
-      // The body goes back for reuse when the delegate is done with it: at the export's result,
-      // after the last retry. A result given synchronously leaves it to the garbage collector.
-      let body: Uint8Array<ArrayBuffer> | undefined;
-      let settled = false;
-      const done = (result: ExportResult): void => {
-        settled = true;
-        const finished = body;
-        body = undefined;
-        if (finished !== undefined) this.#bodies?.give(finished);
-        resultCallback(result);
-      };
       try {
-        this.#delegate.export(spans, done);
-        if (!settled) body = this.#body;
+        this.#delegate.export(spans, resultCallback);
       } catch (error) {
         // Outside the processor's promise now: a throw here would be an uncaught exception.
         resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
