@@ -71,6 +71,9 @@ async function runPaired(settings, sink, log) {
     connections: settings.connections,
   };
   const all = new Map(subjects.map((s) => [s.key, []]));
+  // Each round's servers are fresh, and a window carries its server's count so far: a round's
+  // last window holds the round's drops.
+  const dropped = new Map(subjects.map((s) => [s.key, 0]));
   const perRound = [];
   for (let r = 0; r < settings.paired.rounds; r++) {
     const windows = await measurePaired(subjects, sink, load, r);
@@ -80,7 +83,10 @@ async function runPaired(settings, sink, log) {
       ourPipeVsBare: pairedRatios(windows.get('tracseq-pipe'), bare),
     };
     perRound.push(ratios);
-    for (const [key, w] of windows) all.get(key).push(...w);
+    for (const [key, w] of windows) {
+      all.get(key).push(...w);
+      dropped.set(key, dropped.get(key) + (w.at(-1)?.spansDropped ?? 0));
+    }
     log(
       `http paired round ${r + 1}/${settings.paired.rounds}: ours/bare ${round(ratios.ourVsBare.rps)}× req/s, ` +
         `${round(ratios.ourVsBare.cpu)}× CPU; pipe ${round(ratios.ourPipeVsBare.rps)}× req/s, ` +
@@ -94,7 +100,7 @@ async function runPaired(settings, sink, log) {
       rps: round(median(w.map((x) => x.rps)), 0),
       cpuUsPerRequest: round(median(w.map((x) => x.cpuUsPerRequest)), 1),
       failed: w.reduce((sum, x) => sum + x.failed, 0),
-      spansDropped: w.at(-1)?.spansDropped ?? null,
+      spansDropped: key === 'bare' ? null : dropped.get(key),
     };
   };
   const rounded = ({ rps, cpu, addedUs }) => ({
