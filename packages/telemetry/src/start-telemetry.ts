@@ -200,7 +200,9 @@ export async function startTelemetryWith(
     instrumentExpress: (app) =>
       instrumentExpressApp(app, {
         tracer: tracing.tracer,
-        startServerSpan: serverSpans ? (name, parent) => serverSpans.start(name, parent) : undefined,
+        startServerSpan: serverSpans
+          ? (name, parent, startedAt) => serverSpans.start(name, parent, startedAt)
+          : undefined,
         metrics,
         registries,
         limiter,

@@ -15,8 +15,11 @@ export interface RequestLogger {
 /** What the Express instrumentation needs from the running telemetry. */
 export interface ExpressRuntime {
   readonly tracer: Tracer;
-  /** Starts the request's SERVER span (see `ServerSpanFactory`); default `tracer.startSpan`. */
-  readonly startServerSpan?: ((name: string, parent: Context) => Span) | undefined;
+  /**
+   * Starts the request's SERVER span at `startedAt` (a `performance.now()` reading; see
+   * `ServerSpanFactory`); default `tracer.startSpan`.
+   */
+  readonly startServerSpan?: ((name: string, parent: Context, startedAt: number) => Span) | undefined;
   readonly metrics: ContractMetrics;
   readonly registries: MetricsRegistry;
   readonly limiter: SeriesLimiter;

@@ -102,7 +102,7 @@ export function createRequestMiddleware(
     // The attributes are set after the start: passed to startSpan they would be copied and
     // validated twice (before and after sampling), and none of our samplers reads them.
     const span = rt.startServerSpan
-      ? rt.startServerSpan(method, parent)
+      ? rt.startServerSpan(method, parent, started)
       : rt.tracer.startSpan(method, SERVER_SPAN, parent);
     setOwnAttribute(span, 'http.request.method', method);
     setOwnAttribute(span, 'url.path', path);
@@ -142,7 +142,8 @@ export function createRequestMiddleware(
         setOwnAttribute(span, 'error.type', error === undefined ? String(status) : errorType(error));
       }
       if (excluded !== undefined) span.setAttribute(SLI_EXCLUDED_FIELD, excluded);
-      span.end(endedAt);
+      if (span instanceof ServerSpan) span.endAt(endedAt);
+      else span.end(endedAt);
       const seconds = (endedAt - started) / 1000;
       const statusLabel = String(status);
       const sc = span.spanContext();

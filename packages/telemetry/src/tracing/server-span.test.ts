@@ -37,7 +37,7 @@ function pair(sampler: Sampler) {
   return {
     exporter,
     sdk: (name: string, parent: Context) => tracer.startSpan(name, { kind: SpanKind.SERVER }, parent),
-    ours: (name: string, parent: Context) => factory.start(name, parent),
+    ours: (name: string, parent: Context, startedAt?: number) => factory.start(name, parent, startedAt),
   };
 }
 
@@ -159,6 +159,25 @@ describe('ServerSpan', () => {
       reference.end();
       expect(exporter.getFinishedSpans()).toHaveLength(0);
     }
+  });
+
+  it('starts at the reading it is given and ends at a later one as end(reading) does', () => {
+    const { exporter, sdk, ours } = pair(new AlwaysOnSampler());
+    const startedAt = performance.now();
+    const span = ours('GET', ROOT_CONTEXT, startedAt) as ServerSpan;
+    const reference = sdk('GET', ROOT_CONTEXT);
+    // end(reading) takes a reading later than now for an epoch time: end at one already past.
+    while (performance.now() < startedAt + 12.5) {}
+    span.endAt(startedAt + 12.5);
+    span.endAt(startedAt + 99); // refused, as a second end() is
+    reference.end(startedAt + 12.5);
+    const [fast, sdkSpan] = exporter.getFinishedSpans(); // in the order they ended
+    expect(exporter.getFinishedSpans()).toHaveLength(2);
+    const ms = (t: readonly [number, number] | undefined) => (t ? t[0] * 1000 + t[1] / 1e6 : Number.NaN);
+    expect(ms(fast?.duration)).toBeCloseTo(12.5, 3);
+    expect(ms(fast?.endTime) - ms(fast?.startTime)).toBeCloseTo(12.5, 3);
+    // Both end 12.5 ms after the same reading; the wall clocks they started from are read in ms.
+    expect(Math.abs(ms(fast?.endTime) - ms(sdkSpan?.endTime))).toBeLessThan(2);
   });
 
   it('takes own attributes without revalidation, within the count limit', () => {

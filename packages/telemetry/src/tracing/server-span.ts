@@ -119,9 +119,10 @@ export class ServerSpan implements Span, ReadableSpan {
     parent: SpanContext | undefined,
     attributes: Attributes,
     droppedAttributes: number,
+    performanceStart: number,
   ) {
     const now = Date.now();
-    this.performanceStart = performance.now();
+    this.performanceStart = performanceStart;
     this.performanceOffset = now - (this.performanceStart + performance.timeOrigin);
     this.context = context;
     this.name = name;
@@ -260,13 +261,29 @@ export class ServerSpan implements Span, ReadableSpan {
   }
 
   end(endTime?: TimeInput): void {
-    if (this.done) {
-      diag.error(
-        `${this.name} ${this.context.traceId}-${this.context.spanId} - You can only call end() on a span once.`,
-      );
-      return;
-    }
-    this.endTime = this.timeOf(endTime);
+    if (this.endedAlready()) return;
+    this.finish(this.timeOf(endTime));
+  }
+
+  /**
+   * Ends the span at `performanceTime`, a `performance.now()` reading, as `end(performanceTime)`
+   * does, without reading the clock again to tell a monotonic time from an epoch one.
+   */
+  endAt(performanceTime: number): void {
+    if (this.endedAlready()) return;
+    this.finish(addHrTimes(this.startTime, millisToHrTime(performanceTime - this.performanceStart)));
+  }
+
+  private endedAlready(): boolean {
+    if (!this.done) return false;
+    diag.error(
+      `${this.name} ${this.context.traceId}-${this.context.spanId} - You can only call end() on a span once.`,
+    );
+    return true;
+  }
+
+  private finish(endTime: HrTime): void {
+    this.endTime = endTime;
     let seconds = this.endTime[0] - this.startTime[0];
     let nanos = this.endTime[1] - this.startTime[1];
     if (nanos < 0) {
@@ -360,9 +377,11 @@ export class ServerSpanFactory {
   /**
    * Starts a SERVER span named `name` under `parent` (the context extracted from the request),
    * as `tracer.startSpan(name, {kind: SERVER}, parent)` would: a non-recording span when the
-   * sampler drops it or tracing is suppressed.
+   * sampler drops it or tracing is suppressed. `startedAt` is a `performance.now()` reading taken
+   * just before (the middleware's own, so the monotonic clock is read once); durations and
+   * `endAt` count from it, the wall-clock start is read here, as the SDK reads it.
    */
-  start(name: string, parent: Context): Span {
+  start(name: string, parent: Context, startedAt: number = performance.now()): Span {
     if (isTracingSuppressed(parent)) {
       diag.debug('Instrumentation suppressed, returning Noop Span');
       return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
@@ -406,6 +425,7 @@ export class ServerSpanFactory {
       validParent ? parentContext : undefined,
       attributes,
       dropped,
+      startedAt,
     );
     deps.processor.onStart(span, parent);
     return span;
